@@ -1,0 +1,14 @@
+//! samlguard: a pure-Rust SAML 2.0 service-provider validator.
+//!
+//! The foundation layers are public so that administrators and security engineers can use them on
+//! their own: a secure XML reader ([`Document`]), canonicalization ([`canonicalize`]) and XML-DSig
+//! verification and signing ([`verify_signature`], [`sign_enveloped`]).
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+
+mod xml;
+
+pub use xml::{
+    Attribute, Children, DEPTH_CEILING, Document, Element, NamespaceDecl, Node, NodeId, NodeKind, ParseOptions,
+    XML_NS, XMLNS_NS, XmlError, XmlErrorKind,
+};
