@@ -6,9 +6,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
+mod c14n;
 mod xml;
 
 pub use xml::{
     Attribute, Children, DEPTH_CEILING, Document, Element, NamespaceDecl, Node, NodeId, NodeKind, ParseOptions,
     XML_NS, XMLNS_NS, XmlError, XmlErrorKind,
 };
+pub use c14n::{C14nAlgorithm, C14nError, NodeSet, Subtree, canonicalize};

@@ -541,6 +541,11 @@ impl<'a> Node<'a> {
         self.doc.line_col(self.data().pos)
     }
 
+    /// The last node (in document order) of this node's subtree.
+    pub(crate) fn subtree_last(self) -> NodeId {
+        NodeId(self.data().end - 1)
+    }
+
     /// The document this node belongs to.
     pub fn document(self) -> &'a Document {
         self.doc
@@ -1032,7 +1037,11 @@ impl<'o> Builder<'o> {
         };
         match b.read(src) {
             Ok(()) => Ok(Document {
-                nodes: b.nodes,
+                nodes: {
+                    let n = b.nodes.len() as u32;
+                    b.nodes[0].end = n;
+                    b.nodes
+                },
                 attrs: b.attrs,
                 decls: b.decls,
                 uris: b.uris,

@@ -64,7 +64,7 @@ selfsign() {
         -startdate "$start" -enddate "$end" -notext -out "$crt" 2>/dev/null
 }
 
-rm -f ./*.key ./*.crt ./*.der ./*.pem fingerprints.txt
+rm -f ./*.key ./*.crt ./*.der ./*.pem ./*.sig fingerprints.txt message.txt
 
 START=20240101000000Z
 END=20360101000000Z
@@ -76,6 +76,7 @@ genkey rsa4096 -algorithm RSA -pkeyopt rsa_keygen_bits:4096
 genkey rsa2048-clone -algorithm RSA -pkeyopt rsa_keygen_bits:2048
 genkey ec256 -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve
 genkey ec384 -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -pkeyopt ec_param_enc:named_curve
+genkey ed25519 -algorithm ED25519
 
 selfsign rsa1024.key rsa1024.crt samlguard-test-rsa1024 1024 "$START" "$END"
 selfsign rsa2048.key rsa2048.crt samlguard-test-rsa2048 2048 "$START" "$END"
@@ -83,6 +84,7 @@ selfsign rsa3072.key rsa3072.crt samlguard-test-rsa3072 3072 "$START" "$END"
 selfsign rsa4096.key rsa4096.crt samlguard-test-rsa4096 4096 "$START" "$END"
 selfsign ec256.key ec256.crt samlguard-test-ec256 0256 "$START" "$END"
 selfsign ec384.key ec384.crt samlguard-test-ec384 0384 "$START" "$END"
+selfsign ed25519.key ed25519.crt samlguard-test-ed25519 2551 "$START" "$END"
 # The attacker's certificate: same subject as rsa2048.crt, its own key.
 selfsign rsa2048-clone.key rsa2048-clone.crt samlguard-test-rsa2048 2049 "$START" "$END"
 # The rsa2048 key again, in a certificate that expired on 2021-01-01.
@@ -91,9 +93,24 @@ selfsign rsa2048.key rsa2048-expired.crt samlguard-test-rsa2048 2020 20200101000
 openssl x509 -in rsa2048.crt -outform DER -out rsa2048.der
 cat rsa2048.crt ec256.crt >bundle.pem
 
+# Signatures made by openssl over message.txt, so the tests check ring against another
+# implementation. ECDSA ones are DER (ECDSA-Sig-Value) as openssl writes them; the tests turn them
+# into the r||s form XML-DSig uses.
+printf 'samlguard test message\n' >message.txt
+openssl dgst -sha1 -sign rsa2048.key -out rsa2048-sha1.sig message.txt
+openssl dgst -sha256 -sign rsa2048.key -out rsa2048-sha256.sig message.txt
+openssl dgst -sha256 -sign rsa2048.key -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest \
+    -sigopt rsa_mgf1_md:sha256 -out rsa2048-pss-sha256.sig message.txt
+openssl dgst -sha256 -sign rsa1024.key -out rsa1024-sha256.sig message.txt
+for ec in ec256 ec384; do
+    for md in sha256 sha384; do
+        openssl dgst -"$md" -sign "$ec.key" -out "$ec-$md.sig" message.txt
+    done
+done
+
 {
     echo "# FILE SHA256-FINGERPRINT SERIAL NOT-BEFORE NOT-AFTER (written by generate.sh from openssl x509 output)"
-    for crt in rsa1024 rsa2048 rsa3072 rsa4096 rsa2048-clone rsa2048-expired ec256 ec384; do
+    for crt in rsa1024 rsa2048 rsa3072 rsa4096 rsa2048-clone rsa2048-expired ec256 ec384 ed25519; do
         fp="$(openssl x509 -in "$crt.crt" -noout -fingerprint -sha256 | sed 's/^.*Fingerprint=//')"
         serial="$(openssl x509 -in "$crt.crt" -noout -serial | sed 's/^serial=//')"
         nb="$(openssl x509 -in "$crt.crt" -noout -startdate -dateopt iso_8601 | sed 's/^notBefore=//')"
