@@ -7,6 +7,8 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod c14n;
+mod cert;
+mod dsig;
 mod xml;
 
 pub use xml::{
@@ -14,3 +16,9 @@ pub use xml::{
     XML_NS, XMLNS_NS, XmlError, XmlErrorKind,
 };
 pub use c14n::{C14nAlgorithm, C14nError, NodeSet, Subtree, canonicalize};
+pub use cert::{CertError, Certificate, KeyError, PublicKey, SignatureScheme, SigningKey, load_certificates};
+pub use dsig::{
+    AlgorithmPolicy, DSIG_NS, DigestAlgorithm, DsigError, DsigErrorKind, SignError, SignatureAlgorithm,
+    SignaturePlacement, Signer, UntrustedKeyInfo, VerifiedSignature, find_signatures, verify_document,
+    verify_signature,
+};

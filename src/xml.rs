@@ -240,6 +240,8 @@ struct NodeData {
     /// One past the last node of this node's subtree (document order).
     end: u32,
     pos: u32,
+    /// Byte offset of the end tag (`NONE` for `<x/>` and non-elements).
+    close: u32,
 }
 
 #[derive(Debug)]
@@ -294,6 +296,8 @@ pub struct Document {
     uris: Vec<String>,
     line_starts: Vec<u32>,
     root: u32,
+    /// Bytes skipped before parsing (a UTF-8 byte order mark).
+    offset_base: u32,
 }
 
 impl fmt::Debug for Document {
@@ -539,6 +543,17 @@ impl<'a> Node<'a> {
     /// The 1-based line and column where this node starts.
     pub fn position(self) -> (usize, usize) {
         self.doc.line_col(self.data().pos)
+    }
+
+    /// Byte offset in the input where this node starts.
+    pub(crate) fn byte_offset(self) -> usize {
+        (self.data().pos + self.doc.offset_base) as usize
+    }
+
+    /// Byte offset of this element's end tag, if it has one (`<x/>` has none).
+    pub(crate) fn end_tag_offset(self) -> Option<usize> {
+        let c = self.data().close;
+        (c != NONE).then_some((c + self.doc.offset_base) as usize)
     }
 
     /// The last node (in document order) of this node's subtree.
@@ -1003,7 +1018,10 @@ impl<'o> Builder<'o> {
         {
             return Err(at0(XmlErrorKind::Utf16));
         }
-        let input = input.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(input);
+        let (input, offset_base) = match input.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+            Some(rest) => (rest, 3),
+            None => (input, 0),
+        };
         let src = match std::str::from_utf8(input) {
             Ok(s) => s,
             Err(e) => {
@@ -1047,6 +1065,7 @@ impl<'o> Builder<'o> {
                 uris: b.uris,
                 line_starts: b.line_starts,
                 root: b.root,
+                offset_base,
             }),
             Err((kind, pos)) => Err(char_column_fix(src, &b.line_starts, err_at(kind, &b.line_starts, pos))),
         }
@@ -1059,7 +1078,7 @@ impl<'o> Builder<'o> {
         let id = self.nodes.len() as u32;
         let parent = self.open.last().map(|o| o.0).unwrap_or(0);
         let parent = if self.nodes.is_empty() { NONE } else { parent };
-        self.nodes.push(NodeData { kind, parent, first_child: NONE, last_child: NONE, next_sibling: NONE, end: id + 1, pos });
+        self.nodes.push(NodeData { kind, parent, first_child: NONE, last_child: NONE, next_sibling: NONE, end: id + 1, pos, close: NONE });
         if parent != NONE {
             let p = &mut self.nodes[parent as usize];
             let last = p.last_child;
@@ -1169,9 +1188,9 @@ impl<'o> Builder<'o> {
                     }
                     Event::Empty(e) => {
                         self.start(&e, pos)?;
-                        self.end()?;
+                        self.end(NONE)?;
                     }
-                    Event::End(_) => self.end()?,
+                    Event::End(_) => self.end(pos)?,
                     Event::Text(t) => {
                         if t.contains("]]>") {
                             return Err(XmlErrorKind::Syntax("']]>' in text content".into()));
@@ -1381,7 +1400,7 @@ impl<'o> Builder<'o> {
         }
     }
 
-    fn end(&mut self) -> Result<(), XmlErrorKind> {
+    fn end(&mut self, close: u32) -> Result<(), XmlErrorKind> {
         self.flush_text()?;
         let Some((id, declared)) = self.open.pop() else {
             return Err(XmlErrorKind::Syntax("end tag without start tag".into()));
@@ -1389,6 +1408,7 @@ impl<'o> Builder<'o> {
         self.pop_scope(declared);
         let end = self.nodes.len() as u32;
         self.nodes[id as usize].end = end;
+        self.nodes[id as usize].close = close;
         // The document node's subtree always spans everything.
         self.nodes[0].end = end;
         Ok(())

@@ -77,6 +77,8 @@ genkey rsa2048-clone -algorithm RSA -pkeyopt rsa_keygen_bits:2048
 genkey ec256 -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve
 genkey ec384 -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -pkeyopt ec_param_enc:named_curve
 genkey ed25519 -algorithm ED25519
+# The ec256 key without the public key inside (ring refuses such PKCS#8 keys; the tests check the message).
+openssl ec -in ec256.key -no_public 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out ec256-nopub.key
 
 selfsign rsa1024.key rsa1024.crt samlguard-test-rsa1024 1024 "$START" "$END"
 selfsign rsa2048.key rsa2048.crt samlguard-test-rsa2048 2048 "$START" "$END"
