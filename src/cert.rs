@@ -270,7 +270,9 @@ impl PublicKey {
 
     /// Verify `signature` over `message` with ring. `alg` selects the ring algorithm.
     ///
-    /// RSA keys under 2048 bits are refused whatever the scheme. ECDSA signatures are `r||s`.
+    /// RSA keys under 2048 bits are refused whatever the scheme; a scheme for another key type (or
+    /// another curve) is `WrongKeyType`. ECDSA signatures are `r||s`; the cross-size pairs
+    /// (P-256/SHA-384, P-384/SHA-256) verify too, ECDSA with SHA-1 is `Unsupported`.
     ///
     /// ```
     /// use samlguard::{Certificate, KeyError, SignatureScheme};
@@ -318,7 +320,7 @@ impl PublicKey {
                 .map_err(|_| KeyError::BadSignature)
             }
             PublicKey::Other { algorithm } => {
-                Err(KeyError::Unsupported { what: format!("verifying with an {algorithm} key") })
+                Err(KeyError::Unsupported { what: format!("verifying with {algorithm} keys") })
             }
         }
     }
@@ -387,9 +389,10 @@ impl Certificate {
         let tbs = &cert.tbs_certificate;
         let serial = tbs.raw_serial();
         let leading = serial.iter().take(serial.len().saturating_sub(1)).take_while(|&&b| b == 0).count();
-        let fingerprint = ring::digest::digest(&ring::digest::SHA256, der);
         let mut fp = [0u8; 32];
-        fp.copy_from_slice(fingerprint.as_ref());
+        fp.iter_mut()
+            .zip(ring::digest::digest(&ring::digest::SHA256, der).as_ref())
+            .for_each(|(o, i)| *o = *i);
         Ok(Certificate {
             der: der.to_vec(),
             subject: tbs.subject().to_string(),
@@ -649,14 +652,21 @@ fn convert_public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, Cert
             None => PublicKey::Other { algorithm: "EC with explicit curve parameters".to_owned() },
         });
     }
-    let algorithm = match alg {
-        a if *a == oids::OID_KEY_TYPE_DSA => "DSA".to_owned(),
-        a if *a == oids::OID_SIG_ED25519 => "Ed25519".to_owned(),
-        a if *a == oids::OID_SIG_ED448 => "Ed448".to_owned(),
-        a if *a == oids::OID_PKCS1_RSASSAPSS => "RSASSA-PSS".to_owned(),
-        a => a.to_id_string(),
-    };
-    Ok(PublicKey::Other { algorithm })
+    Ok(PublicKey::Other { algorithm: key_algorithm_name(alg) })
+}
+
+/// The name of a key algorithm samlguard has no use for: "DSA", "Ed25519", … or the dotted OID.
+fn key_algorithm_name(alg: &Oid<'_>) -> String {
+    let known = [
+        (oids::OID_KEY_TYPE_DSA, "DSA"),
+        (oids::OID_SIG_ED25519, "Ed25519"),
+        (oids::OID_SIG_ED448, "Ed448"),
+        (oids::OID_PKCS1_RSASSAPSS, "RSASSA-PSS"),
+    ];
+    known
+        .iter()
+        .find(|(oid, _)| oid == alg)
+        .map_or_else(|| alg.to_id_string(), |(_, name)| (*name).to_owned())
 }
 
 /// The registry's short name for an OID ("secp521r1"), or its dotted form.
@@ -886,10 +896,27 @@ impl SigningKey {
                     });
                 }
             };
-            let pair = EcdsaKeyPair::from_pkcs8(ring_alg, der, &rng).map_err(rejected("ECDSA"))?;
+            let pair = EcdsaKeyPair::from_pkcs8(ring_alg, der, &rng).map_err(|e| {
+                // ECPrivateKey ::= SEQUENCE { version, privateKey, [0] parameters OPT, [1] publicKey OPT }
+                let mut fields = der_read(inner).map(|(_, seq, _)| seq).unwrap_or_default();
+                let mut has_public = false;
+                while let Some((tag, _, rest)) = der_read(fields) {
+                    has_public |= tag == 0xa1;
+                    fields = rest;
+                }
+                if has_public {
+                    return rejected("ECDSA")(e);
+                }
+                KeyError::Rejected {
+                    kind: "ECDSA".to_owned(),
+                    reason: "the key does not carry its public key, which ring needs; re-export it with \
+                             `openssl ec -in KEY | openssl pkcs8 -topk8 -nocrypt -out KEY.p8`"
+                        .to_owned(),
+                }
+            })?;
             KeyPair::Ecdsa { pair, scheme }
         } else {
-            let name = if alg == oids::OID_SIG_ED25519 { "Ed25519".to_owned() } else { oid_name(&alg) };
+            let name = key_algorithm_name(&alg);
             return Err(KeyError::Unsupported {
                 what: format!("{name} private keys (only RSA and ECDSA P-256/P-384)"),
             });
@@ -1299,6 +1326,8 @@ mod tests {
         assert_eq!(not_pkcs8(b"nothing here"), "expected one PEM block, found 0");
         assert!(matches!(SigningKey::from_pkcs8_der(&read("rsa2048.der")), Err(KeyError::NotPkcs8 { .. })));
         assert!(matches!(SigningKey::from_pkcs8_der(b""), Err(KeyError::NotPkcs8 { .. })));
+        let no_public = SigningKey::from_pkcs8_pem(&read("ec256-nopub.key")).expect_err("no public key");
+        assert!(no_public.to_string().contains("does not carry its public key"), "{no_public}");
         let ed = SigningKey::from_pkcs8_pem(&read("ed25519.key")).expect_err("Ed25519");
         assert!(matches!(ed, KeyError::Unsupported { ref what } if what.starts_with("Ed25519")), "{ed}");
 
@@ -1310,6 +1339,25 @@ mod tests {
             debug.starts_with("Certificate { subject: \"CN=samlguard-test-ec256, O=samlguard tests, C=US\"")
         );
         assert!(debug.contains(&c.fingerprint_colon()) && debug.len() < 200);
+    }
+
+    #[test]
+    fn mutated_and_truncated_inputs_never_panic() {
+        let der = read("rsa2048.der");
+        let key_der = STANDARD.decode(pem_body_lines("ec256.key").concat()).expect("base64");
+        for (input, is_key) in [(&der, false), (&key_der, true)] {
+            for i in 0..input.len() {
+                let mut m = input.clone();
+                m[i] ^= 0xa5;
+                for bytes in [&m[..], &input[..i]] {
+                    if is_key {
+                        let _ = SigningKey::from_pkcs8_der(bytes);
+                    } else {
+                        let _ = load_certificates(bytes);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

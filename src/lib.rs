@@ -9,6 +9,7 @@
 mod c14n;
 mod cert;
 mod dsig;
+mod error;
 mod xml;
 
 pub use xml::{
@@ -22,3 +23,4 @@ pub use dsig::{
     SignaturePlacement, Signer, UntrustedKeyInfo, VerifiedSignature, find_signatures, verify_document,
     verify_signature,
 };
+pub use error::{Detail, ErrorCode, SsoError, Stage};

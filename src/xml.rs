@@ -1281,7 +1281,7 @@ impl<'o> Builder<'o> {
         if self.open.len() >= self.max_depth {
             return Err(XmlErrorKind::TooDeep { limit: self.max_depth });
         }
-        let name: &str = &e.name().0;
+        let name: &str = e.name().0;
         let (prefix, local) = split_qname(name).ok_or_else(|| XmlErrorKind::InvalidName(name.to_string()))?;
         if prefix == Some("xmlns") {
             return Err(XmlErrorKind::ReservedNamespace(format!("element {name} uses the xmlns prefix")));
@@ -1298,7 +1298,7 @@ impl<'o> Builder<'o> {
             if raw.len() + declared.len() >= self.opts.max_attributes {
                 return Err(XmlErrorKind::TooManyAttributes { limit: self.opts.max_attributes });
             }
-            let key: &str = &a.key.0;
+            let key: &str = a.key.0;
             let (ap, al) = split_qname(key).ok_or_else(|| XmlErrorKind::InvalidName(key.to_string()))?;
             let value = normalize_attr_value(&a.value, self.opts.max_text_len)?;
             let decl_prefix: Option<Option<&str>> = match (ap, al) {
