@@ -6,10 +6,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
+mod accounts;
 mod c14n;
 mod cert;
+mod config;
+#[cfg(feature = "config")]
+mod config_file;
 mod dsig;
 mod error;
+mod stores;
+mod validate;
 mod xml;
 
 pub use xml::{
@@ -24,3 +30,11 @@ pub use dsig::{
     verify_signature,
 };
 pub use error::{Detail, ErrorCode, SsoError, Stage};
+pub use accounts::{Account, AccountError, AccountPolicy, AccountStatus, AccountStore, InMemoryAccounts};
+pub use config::{
+    Endpoint, IdentityProvider, IdentityProviderBuilder, NAMEID_UNSPECIFIED, ServiceProvider, ServiceProviderBuilder,
+};
+pub use stores::{InMemoryReplayCache, InMemoryRequestStore, ReplayCache, RequestStore, StoreError};
+pub use validate::{Login, NameId, SamlAttribute, SsoRequest, Validator, ValidatorBuilder};
+#[cfg(feature = "config")]
+pub use config_file::Config;
