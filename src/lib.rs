@@ -15,6 +15,8 @@ mod config_file;
 mod dsig;
 mod error;
 mod stores;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 mod validate;
 mod xml;
 
