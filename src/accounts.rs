@@ -106,7 +106,8 @@ impl AccountPolicy {
 
     /// Runs the account stage: 3, 16/17/18, 21, 31/32.
     pub(crate) fn check(&self, store: &dyn AccountStore, login: &Login) -> Result<Account, SsoError> {
-        let err = |code, found: String, fix: &str| SsoError::new(code, Detail::new(Stage::Account, found).fix(fix));
+        let err =
+            |code, found: String, fix: &str| SsoError::new(code, Detail::new(Stage::Account, found).fix(fix));
         let user = &login.name_id.value;
         let asserted_role = self
             .role_attribute
@@ -115,7 +116,11 @@ impl AccountPolicy {
             .and_then(|v| v.first())
             .map(|s| s.trim().to_string());
         let found = store.find(login).map_err(|e| {
-            err(ErrorCode::NoUserAccount, format!("the account directory failed looking up {user:?}: {e}"), "check the account directory")
+            err(
+                ErrorCode::NoUserAccount,
+                format!("the account directory failed looking up {user:?}: {e}"),
+                "check the account directory",
+            )
         })?;
         let account = match found {
             Some(a) => a,
@@ -137,10 +142,18 @@ impl AccountPolicy {
         match account.status {
             AccountStatus::Active => {}
             AccountStatus::Locked => {
-                return Err(err(ErrorCode::AccountLocked, format!("account {user:?} is locked"), "unlock the account"));
+                return Err(err(
+                    ErrorCode::AccountLocked,
+                    format!("account {user:?} is locked"),
+                    "unlock the account",
+                ));
             }
             AccountStatus::Expired => {
-                return Err(err(ErrorCode::AccountExpired, format!("account {user:?} has expired"), "renew the account"));
+                return Err(err(
+                    ErrorCode::AccountExpired,
+                    format!("account {user:?} has expired"),
+                    "renew the account",
+                ));
             }
             AccountStatus::Deactivated => {
                 return Err(err(
@@ -156,9 +169,12 @@ impl AccountPolicy {
             if !ok {
                 return Err(SsoError::new(
                     ErrorCode::RoleNotAllowed,
-                    Detail::new(Stage::Account, format!("user {user:?} has role {:?}", role.as_deref().unwrap_or("(none)")))
-                        .expected(format!("one of {:?}", self.allowed_roles))
-                        .fix("give the user an allowed role at the IdP, or add the role to allowed_roles"),
+                    Detail::new(
+                        Stage::Account,
+                        format!("user {user:?} has role {:?}", role.as_deref().unwrap_or("(none)")),
+                    )
+                    .expected(format!("one of {:?}", self.allowed_roles))
+                    .fix("give the user an allowed role at the IdP, or add the role to allowed_roles"),
                 ));
             }
         }
@@ -231,8 +247,11 @@ impl AccountStore for InMemoryAccounts {
         if users.len() >= self.capacity {
             return Err(AccountError(format!("the account store is full ({} accounts)", self.capacity)));
         }
-        let account =
-            Account { name_id: login.name_id.value.clone(), status: AccountStatus::Active, role: role.map(str::to_string) };
+        let account = Account {
+            name_id: login.name_id.value.clone(),
+            status: AccountStatus::Active,
+            role: role.map(str::to_string),
+        };
         users.insert(account.name_id.clone(), Entry { account: account.clone(), updatable: true });
         Ok(account)
     }

@@ -42,9 +42,17 @@ const ALGORITHMS: [(C14nAlgorithm, &str, &str); 6] = [
         "inc-comments",
     ),
     (C14nAlgorithm::Inclusive11, "http://www.w3.org/2006/12/xml-c14n11", "inc11"),
-    (C14nAlgorithm::Inclusive11WithComments, "http://www.w3.org/2006/12/xml-c14n11#WithComments", "inc11-comments"),
+    (
+        C14nAlgorithm::Inclusive11WithComments,
+        "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+        "inc11-comments",
+    ),
     (C14nAlgorithm::Exclusive, "http://www.w3.org/2001/10/xml-exc-c14n#", "exc"),
-    (C14nAlgorithm::ExclusiveWithComments, "http://www.w3.org/2001/10/xml-exc-c14n#WithComments", "exc-comments"),
+    (
+        C14nAlgorithm::ExclusiveWithComments,
+        "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+        "exc-comments",
+    ),
 ];
 
 impl C14nAlgorithm {
@@ -169,9 +177,7 @@ impl Subtree {
         self
     }
     fn has(&self, id: NodeId) -> bool {
-        id >= self.root
-            && id <= self.end_marker
-            && !self.exclude.is_some_and(|(s, e)| id >= s && id <= e)
+        id >= self.root && id <= self.end_marker && !self.exclude.is_some_and(|(s, e)| id >= s && id <= e)
     }
 }
 
@@ -230,10 +236,8 @@ pub(crate) fn canonicalize_into(
     inclusive_prefixes: &[&str],
     out: &mut dyn Sink,
 ) -> Result<(), C14nError> {
-    let incl: Vec<Option<&str>> = inclusive_prefixes
-        .iter()
-        .map(|p| if *p == "#default" { None } else { Some(*p) })
-        .collect();
+    let incl: Vec<Option<&str>> =
+        inclusive_prefixes.iter().map(|p| if *p == "#default" { None } else { Some(*p) }).collect();
     let mut c = Canon {
         set,
         alg: algorithm,
@@ -690,7 +694,11 @@ pub(crate) fn join_uri(base: &str, reference: &str) -> String {
                 path = b.path.to_string();
                 query = r.query.or(b.query);
             } else {
-                path = if r.path.starts_with('/') { remove_dots(r.path) } else { remove_dots(&merge(&b, r.path)) };
+                path = if r.path.starts_with('/') {
+                    remove_dots(r.path)
+                } else {
+                    remove_dots(&merge(&b, r.path))
+                };
                 query = r.query;
             }
         }
@@ -734,16 +742,24 @@ mod tests {
     #[test]
     fn whole_document_rules() {
         assert_eq!(
-            c("<?xml version='1.0'?>\n<?p d?>\n<!--x-->\n<a/>\n<!--y-->", C14nAlgorithm::Inclusive10WithComments),
+            c(
+                "<?xml version='1.0'?>\n<?p d?>\n<!--x-->\n<a/>\n<!--y-->",
+                C14nAlgorithm::Inclusive10WithComments
+            ),
             "<?p d?>\n<!--x-->\n<a></a>\n<!--y-->"
         );
-        assert_eq!(c("<a x='&quot;&#9;'>&gt;\r</a>", C14nAlgorithm::Inclusive10), "<a x=\"&quot;&#x9;\">&gt;\n</a>");
+        assert_eq!(
+            c("<a x='&quot;&#9;'>&gt;\r</a>", C14nAlgorithm::Inclusive10),
+            "<a x=\"&quot;&#x9;\">&gt;\n</a>"
+        );
     }
 
     #[test]
     fn exclusive_renders_only_used_namespaces() {
-        let doc = Document::parse_str(r#"<r xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b"><a:x b:y="1"><z/></a:x></r>"#)
-            .unwrap();
+        let doc = Document::parse_str(
+            r#"<r xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b"><a:x b:y="1"><z/></a:x></r>"#,
+        )
+        .unwrap();
         let x = doc.root_element().child_elements().next().unwrap();
         let out = canonicalize(&doc, &Subtree::element(x), C14nAlgorithm::Exclusive, &[]).unwrap();
         assert_eq!(

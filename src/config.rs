@@ -308,14 +308,19 @@ impl IdentityProvider {
     /// assert_eq!(idp.sso_endpoints()[0].location, "https://idp/sso");
     /// ```
     pub fn from_metadata(xml: &[u8]) -> Result<IdentityProvider, SsoError> {
-        let doc = Document::parse(xml)
-            .map_err(|e| config_error(format!("IdP metadata is not acceptable XML: {e}"), "fix or re-download the metadata"))?;
+        let doc = Document::parse(xml).map_err(|e| {
+            config_error(
+                format!("IdP metadata is not acceptable XML: {e}"),
+                "fix or re-download the metadata",
+            )
+        })?;
         let root = doc.root_element();
         let entity = if root.is(MD_NS, "EntityDescriptor") {
             Some(root)
         } else if root.is(MD_NS, "EntitiesDescriptor") {
-            root.descendants()
-                .find(|e| e.is(MD_NS, "EntityDescriptor") && e.child_named(MD_NS, "IDPSSODescriptor").is_some())
+            root.descendants().find(|e| {
+                e.is(MD_NS, "EntityDescriptor") && e.child_named(MD_NS, "IDPSSODescriptor").is_some()
+            })
         } else {
             None
         };
@@ -327,7 +332,10 @@ impl IdentityProvider {
         })?;
         let entity_id = entity.attribute("entityID").map(str::trim).unwrap_or("");
         if entity_id.is_empty() {
-            return Err(config_error("metadata EntityDescriptor has no entityID", "use the IdP's complete metadata"));
+            return Err(config_error(
+                "metadata EntityDescriptor has no entityID",
+                "use the IdP's complete metadata",
+            ));
         }
         let idpsso = entity.child_named(MD_NS, "IDPSSODescriptor").ok_or_else(|| {
             config_error(
@@ -366,7 +374,8 @@ impl IdentityProvider {
         };
         idp.sso = endpoints("SingleSignOnService");
         idp.slo = endpoints("SingleLogoutService");
-        idp.name_id_formats = idpsso.children_named(MD_NS, "NameIDFormat").map(|e| e.text().trim().to_string()).collect();
+        idp.name_id_formats =
+            idpsso.children_named(MD_NS, "NameIDFormat").map(|e| e.text().trim().to_string()).collect();
         Ok(idp)
     }
 
@@ -395,7 +404,10 @@ impl IdentityProvider {
 /// Reads certificates from a file for the configuration: unreadable or empty → code 9.
 pub(crate) fn certificates_from_file(path: &std::path::Path) -> Result<Vec<Certificate>, SsoError> {
     let bytes = std::fs::read(path).map_err(|e| {
-        config_error(format!("certificate file {} cannot be read: {e}", path.display()), "check the path in [idp] certificates")
+        config_error(
+            format!("certificate file {} cannot be read: {e}", path.display()),
+            "check the path in [idp] certificates",
+        )
     })?;
     load_certificates(&bytes).map_err(|e| {
         config_error(

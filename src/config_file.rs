@@ -97,7 +97,10 @@ pub struct Config {
 }
 
 fn err(path: &Path, found: impl std::fmt::Display, fix: &str) -> SsoError {
-    SsoError::new(ErrorCode::ConfigurationError, Detail::new(Stage::Config, format!("{}: {found}", path.display())).fix(fix))
+    SsoError::new(
+        ErrorCode::ConfigurationError,
+        Detail::new(Stage::Config, format!("{}: {found}", path.display())).fix(fix),
+    )
 }
 
 impl Config {
@@ -116,8 +119,13 @@ impl Config {
     }
 
     fn from_toml(text: &str, base: &Path, path: &Path) -> Result<Config, SsoError> {
-        let raw: RawFile = toml::from_str(text)
-            .map_err(|e| err(path, format!("is not a valid samlguard configuration: {}", e.to_string().trim()), "compare it with the documented [sp]/[idp]/[accounts] keys"))?;
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            err(
+                path,
+                format!("is not a valid samlguard configuration: {}", e.to_string().trim()),
+                "compare it with the documented [sp]/[idp]/[accounts] keys",
+            )
+        })?;
         let s = raw.sp;
         let mut b = ServiceProvider::builder(s.entity_id, s.acs_url);
         if let Some(u) = s.site_url {
@@ -132,7 +140,11 @@ impl Config {
         b = b.required_attributes(s.required_attributes);
         if let Some(v) = s.clock_skew_seconds {
             if v < 0 {
-                return Err(err(path, format!("clock_skew_seconds is {v}, negative"), "use 0 or more seconds (180 is usual)"));
+                return Err(err(
+                    path,
+                    format!("clock_skew_seconds is {v}, negative"),
+                    "use 0 or more seconds (180 is usual)",
+                ));
             }
             b = b.clock_skew(Duration::from_secs(v as u64));
         }
@@ -147,7 +159,11 @@ impl Config {
         }
         if let Some(v) = s.max_response_bytes {
             if v <= 0 {
-                return Err(err(path, format!("max_response_bytes is {v}"), "use a positive limit such as 1048576"));
+                return Err(err(
+                    path,
+                    format!("max_response_bytes is {v}"),
+                    "use a positive limit such as 1048576",
+                ));
             }
             b = b.max_response_bytes(v as usize);
         }
@@ -161,25 +177,39 @@ impl Config {
                 b = b.certificate(first);
             }
         }
-        let sp = b.build().map_err(|e| err(path, &e.detail().found, e.detail().fix.as_deref().unwrap_or("")))?;
+        let sp =
+            b.build().map_err(|e| err(path, &e.detail().found, e.detail().fix.as_deref().unwrap_or("")))?;
 
         let Some(i) = raw.idp else {
-            return Err(err(path, "has no [idp] table", "add [idp] with entity_id and certificates (or metadata)"));
+            return Err(err(
+                path,
+                "has no [idp] table",
+                "add [idp] with entity_id and certificates (or metadata)",
+            ));
         };
         let idp = match (i.certificates, i.metadata) {
             (Some(_), Some(_)) => {
-                return Err(err(path, "[idp] sets both certificates and metadata", "keep one: the metadata carries the certificates"));
+                return Err(err(
+                    path,
+                    "[idp] sets both certificates and metadata",
+                    "keep one: the metadata carries the certificates",
+                ));
             }
             (_, Some(m)) => {
                 let p = base.join(&m);
-                let xml = std::fs::read(&p).map_err(|e| err(&p, format!("cannot be read: {e}"), "check [idp] metadata"))?;
-                let idp = IdentityProvider::from_metadata(&xml).map_err(|e| err(&p, &e.detail().found, e.detail().fix.as_deref().unwrap_or("")))?;
+                let xml = std::fs::read(&p)
+                    .map_err(|e| err(&p, format!("cannot be read: {e}"), "check [idp] metadata"))?;
+                let idp = IdentityProvider::from_metadata(&xml)
+                    .map_err(|e| err(&p, &e.detail().found, e.detail().fix.as_deref().unwrap_or("")))?;
                 if let Some(expected) = i.entity_id.as_deref()
                     && expected.trim() != idp.entity_id()
                 {
                     return Err(err(
                         path,
-                        format!("[idp] entity_id {expected:?} differs from the metadata's entityID {:?}", idp.entity_id()),
+                        format!(
+                            "[idp] entity_id {expected:?} differs from the metadata's entityID {:?}",
+                            idp.entity_id()
+                        ),
                         "remove entity_id (the metadata gives it) or use the right metadata",
                     ));
                 }
@@ -187,7 +217,11 @@ impl Config {
             }
             (certs, None) => {
                 let Some(entity_id) = i.entity_id.filter(|e| !e.trim().is_empty()) else {
-                    return Err(err(path, "[idp] has no entity_id", "set entity_id to the IdP's entity ID (the Issuer of its responses)"));
+                    return Err(err(
+                        path,
+                        "[idp] has no entity_id",
+                        "set entity_id to the IdP's entity ID (the Issuer of its responses)",
+                    ));
                 };
                 let mut all = Vec::new();
                 for c in certs.unwrap_or_default() {
@@ -210,13 +244,22 @@ impl Config {
                     let status = match u.status.as_deref() {
                         None => AccountStatus::Active,
                         Some(st) => AccountStatus::parse(st).ok_or_else(|| {
-                            err(path, format!("user {:?} has status {st:?}", u.name_id), "use active, locked, expired or deactivated")
+                            err(
+                                path,
+                                format!("user {:?} has status {st:?}", u.name_id),
+                                "use active, locked, expired or deactivated",
+                            )
                         })?,
                     };
-                    store.add(Account { name_id: u.name_id, status, role: u.role }, u.updatable.unwrap_or(true));
+                    store.add(
+                        Account { name_id: u.name_id, status, role: u.role },
+                        u.updatable.unwrap_or(true),
+                    );
                 }
-                let mut policy =
-                    AccountPolicy::default().auto_create(a.auto_create).auto_update(a.auto_update).allowed_roles(a.allowed_roles);
+                let mut policy = AccountPolicy::default()
+                    .auto_create(a.auto_create)
+                    .auto_update(a.auto_update)
+                    .allowed_roles(a.allowed_roles);
                 if let Some(r) = a.role_attribute {
                     policy = policy.role_attribute(r);
                 }

@@ -93,26 +93,62 @@ const ALGORITHM_TABLE: &[(&str, Known)] = &[
     ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", Known::Signature(SignatureAlgorithm::RsaSha256)),
     ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha384", Known::Signature(SignatureAlgorithm::RsaSha384)),
     ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha512", Known::Signature(SignatureAlgorithm::RsaSha512)),
-    ("http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1", Known::Signature(SignatureAlgorithm::RsaPssSha256)),
-    ("http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1", Known::Signature(SignatureAlgorithm::RsaPssSha384)),
-    ("http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1", Known::Signature(SignatureAlgorithm::RsaPssSha512)),
+    (
+        "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+        Known::Signature(SignatureAlgorithm::RsaPssSha256),
+    ),
+    (
+        "http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1",
+        Known::Signature(SignatureAlgorithm::RsaPssSha384),
+    ),
+    (
+        "http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1",
+        Known::Signature(SignatureAlgorithm::RsaPssSha512),
+    ),
     ("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1", Known::Signature(SignatureAlgorithm::EcdsaSha1)),
-    ("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256", Known::Signature(SignatureAlgorithm::EcdsaSha256)),
-    ("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384", Known::Signature(SignatureAlgorithm::EcdsaSha384)),
-    ("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512", Known::Refused("ECDSA with SHA-512 is not supported")),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+        Known::Signature(SignatureAlgorithm::EcdsaSha256),
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+        Known::Signature(SignatureAlgorithm::EcdsaSha384),
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+        Known::Refused("ECDSA with SHA-512 is not supported"),
+    ),
     ("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha224", Known::Refused("SHA-224 is not supported")),
     ("http://www.w3.org/2001/04/xmldsig-more#rsa-md5", Known::Refused("MD5 is broken")),
     ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha224", Known::Refused("SHA-224 is not supported")),
     ("http://www.w3.org/2001/04/xmldsig-more#rsa-ripemd160", Known::Refused("RIPEMD-160 is not supported")),
     ("http://www.w3.org/2007/05/xmldsig-more#sha224-rsa-MGF1", Known::Refused("SHA-224 is not supported")),
-    ("http://www.w3.org/2007/05/xmldsig-more#rsa-pss", Known::Refused("parameterised RSA-PSS is not supported")),
+    (
+        "http://www.w3.org/2007/05/xmldsig-more#rsa-pss",
+        Known::Refused("parameterised RSA-PSS is not supported"),
+    ),
     ("http://www.w3.org/2000/09/xmldsig#dsa-sha1", Known::Refused("DSA is never accepted")),
     ("http://www.w3.org/2009/xmldsig11#dsa-sha256", Known::Refused("DSA is never accepted")),
-    ("http://www.w3.org/2000/09/xmldsig#hmac-sha1", Known::Refused("HMAC is never accepted (a shared secret is not an identity)")),
-    ("http://www.w3.org/2001/04/xmldsig-more#hmac-sha224", Known::Refused("HMAC is never accepted (a shared secret is not an identity)")),
-    ("http://www.w3.org/2001/04/xmldsig-more#hmac-sha256", Known::Refused("HMAC is never accepted (a shared secret is not an identity)")),
-    ("http://www.w3.org/2001/04/xmldsig-more#hmac-sha384", Known::Refused("HMAC is never accepted (a shared secret is not an identity)")),
-    ("http://www.w3.org/2001/04/xmldsig-more#hmac-sha512", Known::Refused("HMAC is never accepted (a shared secret is not an identity)")),
+    (
+        "http://www.w3.org/2000/09/xmldsig#hmac-sha1",
+        Known::Refused("HMAC is never accepted (a shared secret is not an identity)"),
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#hmac-sha224",
+        Known::Refused("HMAC is never accepted (a shared secret is not an identity)"),
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256",
+        Known::Refused("HMAC is never accepted (a shared secret is not an identity)"),
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#hmac-sha384",
+        Known::Refused("HMAC is never accepted (a shared secret is not an identity)"),
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#hmac-sha512",
+        Known::Refused("HMAC is never accepted (a shared secret is not an identity)"),
+    ),
     ("http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519", Known::Refused("EdDSA is not supported")),
     ("http://www.w3.org/2021/04/xmldsig-more#eddsa-ed448", Known::Refused("EdDSA is not supported")),
 ];
@@ -336,7 +372,9 @@ impl fmt::Display for DsigErrorKind {
                 f,
                 "Reference URI {u:?} is not a same-document reference by ID (#id); empty, XPointer and external URIs are refused"
             ),
-            DsigErrorKind::ReferenceNotFound(id) => write!(f, "no element has the ID {id:?} the Reference names"),
+            DsigErrorKind::ReferenceNotFound(id) => {
+                write!(f, "no element has the ID {id:?} the Reference names")
+            }
             DsigErrorKind::DuplicateId(id) => write!(
                 f,
                 "the ID {id:?} appears on more than one element (a signature-wrapping pattern); IDs must be unique"
@@ -357,14 +395,15 @@ impl fmt::Display for DsigErrorKind {
                 f,
                 "the digest of the element with ID {id:?} does not match its DigestValue: the signed content was changed after signing"
             ),
-            DsigErrorKind::BadSignatureValue { tried } => write!(
-                f,
-                "the signature value verifies with none of the {tried} trusted certificate(s)"
-            ),
+            DsigErrorKind::BadSignatureValue { tried } => {
+                write!(f, "the signature value verifies with none of the {tried} trusted certificate(s)")
+            }
             DsigErrorKind::KeyTooSmall { bits } => {
                 write!(f, "the trusted RSA key is {bits} bits; at least 2048 bits are required")
             }
-            DsigErrorKind::NoUsableKey(m) => write!(f, "no trusted certificate can verify this signature: {m}"),
+            DsigErrorKind::NoUsableKey(m) => {
+                write!(f, "no trusted certificate can verify this signature: {m}")
+            }
             DsigErrorKind::Canonicalization(m) => write!(f, "canonicalization failed: {m}"),
         }
     }
@@ -569,7 +608,10 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
     }
     let children = dsig_children(sig)?;
     let mut it = children.iter().copied();
-    let signed_info = it.next().filter(|e| e.is(DSIG_NS, "SignedInfo")).ok_or_else(|| malformed("the first child of Signature is not SignedInfo"))?;
+    let signed_info = it
+        .next()
+        .filter(|e| e.is(DSIG_NS, "SignedInfo"))
+        .ok_or_else(|| malformed("the first child of Signature is not SignedInfo"))?;
     let sv = it
         .next()
         .filter(|e| e.is(DSIG_NS, "SignatureValue"))
@@ -589,8 +631,14 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
     let signature_value = value_text(sv)?;
 
     let si = dsig_children(signed_info)?;
-    let cm = si.first().filter(|e| e.is(DSIG_NS, "CanonicalizationMethod")).ok_or_else(|| malformed("SignedInfo does not start with CanonicalizationMethod"))?;
-    let sm = si.get(1).filter(|e| e.is(DSIG_NS, "SignatureMethod")).ok_or_else(|| malformed("SignatureMethod missing in SignedInfo"))?;
+    let cm = si
+        .first()
+        .filter(|e| e.is(DSIG_NS, "CanonicalizationMethod"))
+        .ok_or_else(|| malformed("SignedInfo does not start with CanonicalizationMethod"))?;
+    let sm = si
+        .get(1)
+        .filter(|e| e.is(DSIG_NS, "SignatureMethod"))
+        .ok_or_else(|| malformed("SignatureMethod missing in SignedInfo"))?;
     let refs: Vec<Element<'d>> = si[2..].to_vec();
     if let Some(other) = refs.iter().find(|e| !e.is(DSIG_NS, "Reference")) {
         return Err(malformed(format!("unexpected {} in SignedInfo", other.qualified_name())));
@@ -601,19 +649,25 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
     let si_c14n = c14n_of(algorithm_attr(*cm)?)?;
     let si_prefixes = prefix_list(*cm, si_c14n)?;
     if sm.has_child_elements() {
-        return Err(malformed("SignatureMethod has child elements (HMACOutputLength or parameters are refused)"));
+        return Err(malformed(
+            "SignatureMethod has child elements (HMACOutputLength or parameters are refused)",
+        ));
     }
     let sm_uri = algorithm_attr(*sm)?;
     let algorithm = match lookup(sm_uri) {
-        Some(Known::Signature(a)) if a.uses_sha1() && !policy.allows_sha1() => Err(DsigErrorKind::AlgorithmRefused {
+        Some(Known::Signature(a)) if a.uses_sha1() && !policy.allows_sha1() => {
+            Err(DsigErrorKind::AlgorithmRefused {
+                role: "signature",
+                uri: sm_uri.to_string(),
+                reason: "SHA-1 is refused unless the legacy SHA-1 policy is chosen".into(),
+            })
+        }
+        Some(Known::Signature(a)) => Ok(a),
+        Some(Known::Refused(reason)) => Err(DsigErrorKind::AlgorithmRefused {
             role: "signature",
             uri: sm_uri.to_string(),
-            reason: "SHA-1 is refused unless the legacy SHA-1 policy is chosen".into(),
+            reason: reason.into(),
         }),
-        Some(Known::Signature(a)) => Ok(a),
-        Some(Known::Refused(reason)) => {
-            Err(DsigErrorKind::AlgorithmRefused { role: "signature", uri: sm_uri.to_string(), reason: reason.into() })
-        }
         _ => Err(DsigErrorKind::UnknownAlgorithm { role: "signature", uri: sm_uri.to_string() }),
     };
 
@@ -624,8 +678,14 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
         Some(t) if t.is(DSIG_NS, "Transforms") => (Some(*t), &rc[1..]),
         _ => (None, &rc[..]),
     };
-    let dm = rest.first().filter(|e| e.is(DSIG_NS, "DigestMethod")).ok_or_else(|| malformed("DigestMethod missing in Reference"))?;
-    let dv = rest.get(1).filter(|e| e.is(DSIG_NS, "DigestValue")).ok_or_else(|| malformed("DigestValue missing in Reference"))?;
+    let dm = rest
+        .first()
+        .filter(|e| e.is(DSIG_NS, "DigestMethod"))
+        .ok_or_else(|| malformed("DigestMethod missing in Reference"))?;
+    let dv = rest
+        .get(1)
+        .filter(|e| e.is(DSIG_NS, "DigestValue"))
+        .ok_or_else(|| malformed("DigestValue missing in Reference"))?;
     if rest.len() > 2 {
         return Err(malformed("unexpected elements after DigestValue"));
     }
@@ -657,15 +717,19 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
     }
     let dm_uri = algorithm_attr(*dm)?;
     let digest = match lookup(dm_uri) {
-        Some(Known::Digest(DigestAlgorithm::Sha1)) if !policy.allows_sha1() => Err(DsigErrorKind::AlgorithmRefused {
+        Some(Known::Digest(DigestAlgorithm::Sha1)) if !policy.allows_sha1() => {
+            Err(DsigErrorKind::AlgorithmRefused {
+                role: "digest",
+                uri: dm_uri.to_string(),
+                reason: "SHA-1 is refused unless the legacy SHA-1 policy is chosen".into(),
+            })
+        }
+        Some(Known::Digest(d)) => Ok(d),
+        Some(Known::Refused(reason)) => Err(DsigErrorKind::AlgorithmRefused {
             role: "digest",
             uri: dm_uri.to_string(),
-            reason: "SHA-1 is refused unless the legacy SHA-1 policy is chosen".into(),
+            reason: reason.into(),
         }),
-        Some(Known::Digest(d)) => Ok(d),
-        Some(Known::Refused(reason)) => {
-            Err(DsigErrorKind::AlgorithmRefused { role: "digest", uri: dm_uri.to_string(), reason: reason.into() })
-        }
         _ => Err(DsigErrorKind::UnknownAlgorithm { role: "digest", uri: dm_uri.to_string() }),
     };
     Ok(Parsed {
@@ -716,9 +780,10 @@ fn key_info_certificates(sig: Element<'_>) -> Vec<Certificate> {
 
 /// Resolves `#id` to exactly one element, refusing duplicate IDs anywhere in the document.
 fn resolve_reference<'d>(doc: &'d Document, uri: &str) -> Result<Element<'d>, DsigErrorKind> {
-    let id = uri.strip_prefix('#').filter(|id| crate::xml::is_ncname(id)).ok_or_else(|| {
-        DsigErrorKind::UnsupportedReferenceUri(uri.to_string())
-    })?;
+    let id = uri
+        .strip_prefix('#')
+        .filter(|id| crate::xml::is_ncname(id))
+        .ok_or_else(|| DsigErrorKind::UnsupportedReferenceUri(uri.to_string()))?;
     let mut found: Option<Element<'d>> = None;
     let mut seen: std::collections::HashMap<&'d str, Element<'d>> = std::collections::HashMap::new();
     for e in doc.elements() {
@@ -777,7 +842,12 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-fn digest_of(element: Element<'_>, signature: Element<'_>, p: &Parsed<'_>, alg: DigestAlgorithm) -> Result<Vec<u8>, DsigErrorKind> {
+fn digest_of(
+    element: Element<'_>,
+    signature: Element<'_>,
+    p: &Parsed<'_>,
+    alg: DigestAlgorithm,
+) -> Result<Vec<u8>, DsigErrorKind> {
     let doc = element.document();
     let mut set = Subtree::element(element).without_comments();
     if p.enveloped && element.node().contains(signature.id()) {
@@ -840,7 +910,9 @@ pub fn verify_signature<'d>(
             match key.verify(scheme, &si_bytes, &sig_bytes) {
                 Ok(()) => verified.push(i),
                 Err(KeyError::RsaKeyTooSmall { bits }) => small = Some(small.unwrap_or(0).max(bits)),
-                Err(KeyError::Unsupported { .. }) => unusable.push(format!("{} ({})", cert.subject(), key.describe())),
+                Err(KeyError::Unsupported { .. }) => {
+                    unusable.push(format!("{} ({})", cert.subject(), key.describe()))
+                }
                 Err(_) => {}
             }
         }
@@ -881,14 +953,23 @@ pub fn verify_signature<'d>(
         Ok(v) => Ok(v),
         Err((kind, trusted_verified)) => {
             let err = DsigError::new(kind);
-            if trusted_verified { Err(err) } else { Err(with_key_info(err, signature, trusted, Some(&parsed))) }
+            if trusted_verified {
+                Err(err)
+            } else {
+                Err(with_key_info(err, signature, trusted, Some(&parsed)))
+            }
         }
     }
 }
 
 /// Attaches the first untrusted `KeyInfo` certificate (if any) to an error raised while no trusted
 /// certificate had verified the signature.
-fn with_key_info(mut err: DsigError, signature: Element<'_>, trusted: &[Certificate], parsed: Option<&Parsed<'_>>) -> DsigError {
+fn with_key_info(
+    mut err: DsigError,
+    signature: Element<'_>,
+    trusted: &[Certificate],
+    parsed: Option<&Parsed<'_>>,
+) -> DsigError {
     let certs = key_info_certificates(signature);
     let Some(untrusted) = certs.into_iter().find(|c| !trusted.iter().any(|t| t == c)) else {
         return err;
@@ -1045,17 +1126,24 @@ impl Signer {
     /// Signs the element whose `ID`/`Id`/`AssertionID` is `id` with an enveloped signature, returning
     /// the new document text. Everything outside the inserted `ds:Signature` is left byte for byte.
     pub fn sign_enveloped(&self, xml: &str, id: &str) -> Result<String, SignError> {
-        let scheme = self.algorithm.scheme_for(&self.key.public_key()).ok_or_else(|| SignError::WrongAlgorithm {
-            key: self.key.public_key().describe(),
-            algorithm: self.algorithm.uri(),
-        })?;
+        let scheme =
+            self.algorithm.scheme_for(&self.key.public_key()).ok_or_else(|| SignError::WrongAlgorithm {
+                key: self.key.public_key().describe(),
+                algorithm: self.algorithm.uri(),
+            })?;
         let doc = Document::parse_str(xml)?;
         let target = resolve_reference(&doc, &format!("#{id}")).map_err(SignError::Reference)?;
         let insert_at = self.insertion_offset(target)?;
         let prefixes: Vec<&str> = self.inclusive_prefixes.iter().map(String::as_str).collect();
         let mut sink = DigestSink::new(self.digest);
-        canonicalize_into(&doc, &Subtree::element(target).without_comments(), self.c14n, &prefixes, &mut sink)
-            .map_err(|e| SignError::Canonicalization(e.to_string()))?;
+        canonicalize_into(
+            &doc,
+            &Subtree::element(target).without_comments(),
+            self.c14n,
+            &prefixes,
+            &mut sink,
+        )
+        .map_err(|e| SignError::Canonicalization(e.to_string()))?;
         let digest_b64 = base64::engine::general_purpose::STANDARD.encode(sink.finish().as_ref());
 
         let incl = if self.c14n.is_exclusive() && !self.inclusive_prefixes.is_empty() {
@@ -1082,7 +1170,9 @@ impl Signer {
         sig.push_str(&c14n_el(self.c14n.uri()));
         sig.push_str("</ds:Transforms>");
         sig.push_str(&format!(r#"<ds:DigestMethod Algorithm="{}"/>"#, self.digest.uri()));
-        sig.push_str(&format!("<ds:DigestValue>{digest_b64}</ds:DigestValue></ds:Reference></ds:SignedInfo>"));
+        sig.push_str(&format!(
+            "<ds:DigestValue>{digest_b64}</ds:DigestValue></ds:Reference></ds:SignedInfo>"
+        ));
         sig.push_str("<ds:SignatureValue>");
         let value_at = sig.len();
         sig.push_str("</ds:SignatureValue><ds:KeyInfo><ds:X509Data>");
@@ -1104,7 +1194,9 @@ impl Signer {
             .elements()
             .find(|e| e.is(DSIG_NS, "Signature") && e.node().byte_offset() == insert_at)
             .ok_or_else(|| SignError::Canonicalization("the inserted signature was not found".into()))?;
-        let si = sig_el.child_named(DSIG_NS, "SignedInfo").ok_or_else(|| SignError::Canonicalization("SignedInfo not found".into()))?;
+        let si = sig_el
+            .child_named(DSIG_NS, "SignedInfo")
+            .ok_or_else(|| SignError::Canonicalization("SignedInfo not found".into()))?;
         let mut si_bytes = Vec::new();
         canonicalize_into(&doc2, &Subtree::element(si), self.c14n, &[], &mut si_bytes)
             .map_err(|e| SignError::Canonicalization(e.to_string()))?;

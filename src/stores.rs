@@ -40,7 +40,12 @@ pub trait RequestStore: Send + Sync {
 pub trait ReplayCache: Send + Sync {
     /// Records `id` until `expires` unless it is already recorded (and unexpired at `now`); returns
     /// `true` when it was recorded now, `false` when it is a replay. Must be atomic.
-    fn insert_if_absent(&self, id: &str, expires: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    fn insert_if_absent(
+        &self,
+        id: &str,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 }
 
 /// A bounded in-memory map with expiry, shared by both in-memory stores.
@@ -59,7 +64,12 @@ impl ExpiringSet {
         // A poisoned lock only means another thread panicked mid-update of a plain map: still usable.
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
-    fn insert_if_absent(&self, id: &str, expires: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    fn insert_if_absent(
+        &self,
+        id: &str,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let mut map = self.lock();
         if map.get(id).is_some_and(|e| *e > now) {
             return Ok(false);
@@ -143,7 +153,12 @@ impl Default for InMemoryReplayCache {
 }
 
 impl ReplayCache for InMemoryReplayCache {
-    fn insert_if_absent(&self, id: &str, expires: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    fn insert_if_absent(
+        &self,
+        id: &str,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         self.set.insert_if_absent(id, expires, now)
     }
 }

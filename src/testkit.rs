@@ -168,12 +168,24 @@ impl ResponseBuilder {
         let mut b = Self::base(Flavor::Azure, idp, sp, acs, now);
         let c = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";
         b.attributes = vec![
-            attr("http://schemas.microsoft.com/identity/claims/tenantid", None, &["7d3a1c9e-0000-4000-8000-000000000001"]),
-            attr("http://schemas.microsoft.com/identity/claims/objectidentifier", None, &["0f7c2a5b-0000-4000-8000-000000000002"]),
+            attr(
+                "http://schemas.microsoft.com/identity/claims/tenantid",
+                None,
+                &["7d3a1c9e-0000-4000-8000-000000000001"],
+            ),
+            attr(
+                "http://schemas.microsoft.com/identity/claims/objectidentifier",
+                None,
+                &["0f7c2a5b-0000-4000-8000-000000000002"],
+            ),
             attr(&format!("{c}emailaddress"), None, &["alice@example.com"]),
             attr(&format!("{c}givenname"), None, &["Alice"]),
             attr(&format!("{c}surname"), None, &["Liddell"]),
-            attr("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", None, &["admins", "users"]),
+            attr(
+                "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+                None,
+                &["admins", "users"],
+            ),
         ];
         b
     }
@@ -202,7 +214,11 @@ impl ResponseBuilder {
             attr("urn:oid:0.9.2342.19200300.100.1.3", Some("mail"), &["alice@example.com"]),
             attr("urn:oid:2.5.4.42", Some("givenName"), &["Alice"]),
             attr("urn:oid:2.5.4.4", Some("sn"), &["Liddell"]),
-            attr("urn:oid:1.3.6.1.4.1.5923.1.1.1.9", Some("eduPersonScopedAffiliation"), &["member@example.com", "staff@example.com"]),
+            attr(
+                "urn:oid:1.3.6.1.4.1.5923.1.1.1.9",
+                Some("eduPersonScopedAffiliation"),
+                &["member@example.com", "staff@example.com"],
+            ),
         ];
         b
     }
@@ -416,7 +432,10 @@ impl ResponseBuilder {
             }
             s.push_str(&format!(">{}</{a}:NameID>", esc(n)));
         }
-        s.push_str(&format!(r#"<{a}:SubjectConfirmation Method="{}"><{a}:SubjectConfirmationData"#, esc(&self.confirmation_method)));
+        s.push_str(&format!(
+            r#"<{a}:SubjectConfirmation Method="{}"><{a}:SubjectConfirmationData"#,
+            esc(&self.confirmation_method)
+        ));
         let scd_irt = self.scd_in_response_to.clone().unwrap_or_else(|| self.in_response_to.clone());
         if let Some(v) = scd_irt {
             s.push_str(&format!(r#" InResponseTo="{}""#, esc(&v)));
@@ -538,7 +557,9 @@ impl ResponseBuilder {
     /// An urlencoded POST body `SAMLResponse=…&RelayState=…`.
     pub fn build_form_body(&self, relay_state: &str) -> Result<String, SignError> {
         let b64 = self.build_base64()?;
-        let enc = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let enc = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
         Ok(format!("SAMLResponse={}&RelayState={}", enc(&b64), enc(relay_state)))
     }
 

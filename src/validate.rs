@@ -126,11 +126,21 @@ pub struct SsoRequest {
 impl SsoRequest {
     /// A request with an urlencoded form body.
     pub fn form(method: &str, body: &[u8], now: DateTime<Utc>) -> Self {
-        SsoRequest { method: method.to_string(), body: Body::Form(body.to_vec()), request_ids: Vec::new(), now }
+        SsoRequest {
+            method: method.to_string(),
+            body: Body::Form(body.to_vec()),
+            request_ids: Vec::new(),
+            now,
+        }
     }
     /// A POST whose `SAMLResponse` field value (base64) was already extracted.
     pub fn saml_response(value: &str, now: DateTime<Utc>) -> Self {
-        SsoRequest { method: "POST".into(), body: Body::SamlResponse(value.to_string()), request_ids: Vec::new(), now }
+        SsoRequest {
+            method: "POST".into(),
+            body: Body::SamlResponse(value.to_string()),
+            request_ids: Vec::new(),
+            now,
+        }
     }
     /// A POST carrying this already-decoded XML.
     pub fn xml(xml: &[u8], now: DateTime<Utc>) -> Self {
@@ -148,7 +158,10 @@ impl SsoRequest {
         let trimmed = trim_ascii(input);
         let body = if trimmed.starts_with(b"<") || trimmed.starts_with(&[0xEF, 0xBB, 0xBF]) {
             Body::Xml(trimmed.to_vec())
-        } else if form_fields(trimmed).iter().any(|(k, _)| matches!(k.as_str(), "SAMLResponse" | "SAMLart" | "wresult")) {
+        } else if form_fields(trimmed)
+            .iter()
+            .any(|(k, _)| matches!(k.as_str(), "SAMLResponse" | "SAMLart" | "wresult"))
+        {
             Body::Form(trimmed.to_vec())
         } else {
             Body::SamlResponse(String::from_utf8_lossy(trimmed).into_owned())
@@ -220,7 +233,10 @@ pub struct Validator {
 
 impl std::fmt::Debug for Validator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Validator").field("sp", &self.sp.entity_id()).field("idp", &self.idp.entity_id()).finish()
+        f.debug_struct("Validator")
+            .field("sp", &self.sp.entity_id())
+            .field("idp", &self.idp.entity_id())
+            .finish()
     }
 }
 
@@ -234,7 +250,13 @@ impl Validator {
     /// Starts a builder.
     pub fn builder(sp: ServiceProvider, idp: IdentityProvider) -> ValidatorBuilder {
         ValidatorBuilder {
-            v: Validator { sp, idp, replay: Arc::new(InMemoryReplayCache::default()), requests: None, accounts: None },
+            v: Validator {
+                sp,
+                idp,
+                replay: Arc::new(InMemoryReplayCache::default()),
+                requests: None,
+                accounts: None,
+            },
         }
     }
     /// The service provider.
@@ -302,7 +324,9 @@ fn explain_url_difference(found: &str, expected: &str) -> String {
     }
     let (fs, fh, fp, fpath) = parts(found);
     let (es, eh, ep, epath) = parts(expected);
-    let default_port = |s: &str, p: &str| if p.is_empty() { if s == "https" { "443" } else { "80" }.to_string() } else { p.to_string() };
+    let default_port = |s: &str, p: &str| {
+        if p.is_empty() { if s == "https" { "443" } else { "80" }.to_string() } else { p.to_string() }
+    };
     let mut diffs = Vec::new();
     if !fs.eq_ignore_ascii_case(es) {
         diffs.push(format!("the scheme differs ({fs} vs {es})"));
@@ -326,7 +350,9 @@ fn explain_url_difference(found: &str, expected: &str) -> String {
             diffs.push(format!("the path differs ({fpath} vs {epath})"));
         }
     }
-    let proxy = diffs.iter().any(|d| d.starts_with("the scheme") || d.starts_with("the port") || d.starts_with("the host"))
+    let proxy = diffs
+        .iter()
+        .any(|d| d.starts_with("the scheme") || d.starts_with("the port") || d.starts_with("the host"))
         && fpath.trim_end_matches('/') == epath.trim_end_matches('/');
     let mut s = if diffs.is_empty() { "they differ".to_string() } else { diffs.join("; ") };
     if proxy {
@@ -404,12 +430,17 @@ impl Validator {
     }
 
     fn decode_body(&self, body: &Body) -> Result<Vec<u8>, SsoError> {
-        let t = |found: String, fix: &str| fail(ErrorCode::IncorrectPostData, Detail::new(Stage::Transport, found).fix(fix));
+        let t = |found: String, fix: &str| {
+            fail(ErrorCode::IncorrectPostData, Detail::new(Stage::Transport, found).fix(fix))
+        };
         let limit = self.sp.max_response_bytes();
         let b64 = match body {
             Body::Xml(x) => {
                 if x.len() > limit {
-                    return Err(t(format!("the response is {} bytes, over the limit of {limit}", x.len()), "raise max_response_bytes if the IdP's responses are legitimately this large"));
+                    return Err(t(
+                        format!("the response is {} bytes, over the limit of {limit}", x.len()),
+                        "raise max_response_bytes if the IdP's responses are legitimately this large",
+                    ));
                 }
                 return Ok(x.clone());
             }
@@ -417,7 +448,10 @@ impl Validator {
             Body::Form(f) => {
                 // Base64 inflates by 4/3: a body far beyond the limit is refused before decoding.
                 if f.len() > limit.saturating_mul(2).saturating_add(4096) {
-                    return Err(t(format!("the POST body is {} bytes, over the limit", f.len()), "raise max_response_bytes if legitimate"));
+                    return Err(t(
+                        format!("the POST body is {} bytes, over the limit", f.len()),
+                        "raise max_response_bytes if legitimate",
+                    ));
                 }
                 let fields = form_fields(f);
                 if fields.iter().any(|(k, _)| k == "SAMLart") {
@@ -428,34 +462,58 @@ impl Validator {
                 }
                 if fields.iter().any(|(k, _)| k == "wresult") {
                     return Err(t(
-                        "the POST carries wresult (WS-Federation), which this validator does not accept".into(),
+                        "the POST carries wresult (WS-Federation), which this validator does not accept"
+                            .into(),
                         "configure the IdP to send a SAML 2.0 response with the HTTP-POST binding",
                     ));
                 }
                 let mut found = fields.into_iter().filter(|(k, _)| k == "SAMLResponse");
                 let Some((_, v)) = found.next() else {
-                    return Err(t("the POST body has no SAMLResponse field".into(), "the IdP must post the response in a form field named SAMLResponse"));
+                    return Err(t(
+                        "the POST body has no SAMLResponse field".into(),
+                        "the IdP must post the response in a form field named SAMLResponse",
+                    ));
                 };
                 if found.next().is_some() {
-                    return Err(t("the POST body has more than one SAMLResponse field".into(), "the message was crafted; refuse it"));
+                    return Err(t(
+                        "the POST body has more than one SAMLResponse field".into(),
+                        "the message was crafted; refuse it",
+                    ));
                 }
                 v
             }
         };
         // Base64 has no spaces: a space is a '+' that a form decoder turned into one.
-        let compact: String = b64.chars().filter(|c| !matches!(c, '\r' | '\n' | '\t')).map(|c| if c == ' ' { '+' } else { c }).collect();
+        let compact: String = b64
+            .chars()
+            .filter(|c| !matches!(c, '\r' | '\n' | '\t'))
+            .map(|c| if c == ' ' { '+' } else { c })
+            .collect();
         if compact.len() / 4 * 3 > limit {
-            return Err(t(format!("the SAMLResponse decodes to about {} bytes, over the limit of {limit}", compact.len() / 4 * 3), "raise max_response_bytes if legitimate"));
+            return Err(t(
+                format!(
+                    "the SAMLResponse decodes to about {} bytes, over the limit of {limit}",
+                    compact.len() / 4 * 3
+                ),
+                "raise max_response_bytes if legitimate",
+            ));
         }
         if compact.is_empty() {
             return Err(t("the SAMLResponse field is empty".into(), "the IdP posted no response"));
         }
         base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()).map_err(|e| {
-            t(format!("the SAMLResponse is not valid base64: {e}"), "the field was damaged in transit or is not a SAML POST binding value")
+            t(
+                format!("the SAMLResponse is not valid base64: {e}"),
+                "the field was damaged in transit or is not a SAML POST binding value",
+            )
         })
     }
 
-    fn check_response<'d>(&self, doc: &'d Document, request: &SsoRequest) -> Result<UnverifiedResponse<'d>, SsoError> {
+    fn check_response<'d>(
+        &self,
+        doc: &'d Document,
+        request: &SsoRequest,
+    ) -> Result<UnverifiedResponse<'d>, SsoError> {
         let now = request.now;
         let skew = chrono::Duration::from_std(self.sp.clock_skew()).unwrap_or(chrono::Duration::zero());
         let root = doc.root_element();
@@ -463,8 +521,15 @@ impl Validator {
         if !root.is(SAMLP_NS, "Response") {
             return Err(fail(
                 ErrorCode::InvalidResponse,
-                Detail::new(Stage::Response, format!("the root element is <{}> in namespace {:?}", root.qualified_name(), root.namespace().unwrap_or("")))
-                    .expected(format!("samlp:Response in {SAMLP_NS}")),
+                Detail::new(
+                    Stage::Response,
+                    format!(
+                        "the root element is <{}> in namespace {:?}",
+                        root.qualified_name(),
+                        root.namespace().unwrap_or("")
+                    ),
+                )
+                .expected(format!("samlp:Response in {SAMLP_NS}")),
             ));
         }
         match root.attribute("Version") {
@@ -475,29 +540,52 @@ impl Validator {
         if id.is_empty() {
             return Err(bad("the Response has no ID".into()));
         }
-        let ii = root.attribute("IssueInstant").ok_or_else(|| bad("the Response has no IssueInstant".into()))?;
-        let ii = parse_time(ii).ok_or_else(|| bad(format!("the Response IssueInstant {ii:?} is not an xs:dateTime")))?;
+        let ii =
+            root.attribute("IssueInstant").ok_or_else(|| bad("the Response has no IssueInstant".into()))?;
+        let ii = parse_time(ii)
+            .ok_or_else(|| bad(format!("the Response IssueInstant {ii:?} is not an xs:dateTime")))?;
         if ii > now + skew {
             return Err(fail(
                 ErrorCode::InvalidResponse,
-                Detail::new(Stage::Response, format!("the Response IssueInstant {} is {} s in the future, beyond the clock skew of {} s", ii.to_rfc3339(), (ii - now).num_seconds(), skew.num_seconds()))
-                    .fix("the IdP's clock is ahead or ours is behind: synchronise both with NTP"),
+                Detail::new(
+                    Stage::Response,
+                    format!(
+                        "the Response IssueInstant {} is {} s in the future, beyond the clock skew of {} s",
+                        ii.to_rfc3339(),
+                        (ii - now).num_seconds(),
+                        skew.num_seconds()
+                    ),
+                )
+                .fix("the IdP's clock is ahead or ours is behind: synchronise both with NTP"),
             ));
         }
-        let status = root.child_named(SAMLP_NS, "Status").ok_or_else(|| bad("the Response has no Status".into()))?;
-        let status_code = status.child_named(SAMLP_NS, "StatusCode").ok_or_else(|| bad("the Status has no StatusCode".into()))?;
-        let top = status_code.attribute("Value").ok_or_else(|| bad("the StatusCode has no Value".into()))?.trim();
+        let status =
+            root.child_named(SAMLP_NS, "Status").ok_or_else(|| bad("the Response has no Status".into()))?;
+        let status_code = status
+            .child_named(SAMLP_NS, "StatusCode")
+            .ok_or_else(|| bad("the Status has no StatusCode".into()))?;
+        let top =
+            status_code.attribute("Value").ok_or_else(|| bad("the StatusCode has no Value".into()))?.trim();
 
-        if let Some(dest) = root.attribute("Destination") {
-            if dest != self.sp.acs_url() {
+        if let Some(dest) = root.attribute("Destination")
+            && dest != self.sp.acs_url()
+        {
+            {
                 return Err(fail(
                     ErrorCode::RecipientMismatch,
-                    Detail::new(Stage::Response, format!("the Response Destination is {dest:?}; {}", explain_url_difference(dest, self.sp.acs_url())))
-                        .expected(self.sp.acs_url().to_string()),
+                    Detail::new(
+                        Stage::Response,
+                        format!(
+                            "the Response Destination is {dest:?}; {}",
+                            explain_url_difference(dest, self.sp.acs_url())
+                        ),
+                    )
+                    .expected(self.sp.acs_url().to_string()),
                 ));
             }
         }
-        let in_response_to = root.attribute("InResponseTo").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let in_response_to =
+            root.attribute("InResponseTo").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         self.check_in_response_to(in_response_to.as_deref(), request)?;
         if let Some(issuer) = root.child_named(SAML_NS, "Issuer") {
             let v = issuer.text();
@@ -506,7 +594,9 @@ impl Validator {
                     ErrorCode::UntrustedIssuer,
                     Detail::new(Stage::Response, format!("the Response Issuer is {:?}", v.trim()))
                         .expected(self.idp.entity_id().to_string())
-                        .fix("the response comes from another IdP, or the IdP entity ID is configured wrongly"),
+                        .fix(
+                            "the response comes from another IdP, or the IdP entity ID is configured wrongly",
+                        ),
                 ));
             }
         }
@@ -542,14 +632,19 @@ impl Validator {
             None => false,
         };
         let outstanding = !request.request_ids.is_empty() || store_outstanding;
-        let e = |found: String, fix: &str| fail(ErrorCode::InResponseToMismatch, Detail::new(Stage::Response, found).fix(fix));
+        let e = |found: String, fix: &str| {
+            fail(ErrorCode::InResponseToMismatch, Detail::new(Stage::Response, found).fix(fix))
+        };
         match irt {
             Some(v) => {
                 if !outstanding {
                     if self.sp.allow_idp_initiated() {
                         return Ok(());
                     }
-                    return Err(e(format!("the Response answers request {v:?}, but no request is outstanding"), "the login took too long or was replayed; start it again from the SP"));
+                    return Err(e(
+                        format!("the Response answers request {v:?}, but no request is outstanding"),
+                        "the login took too long or was replayed; start it again from the SP",
+                    ));
                 }
                 if request.request_ids.iter().any(|r| r == v) {
                     return Ok(());
@@ -559,7 +654,11 @@ impl Validator {
                 {
                     return Ok(());
                 }
-                let expected = if request.request_ids.is_empty() { "an outstanding request ID".to_string() } else { format!("one of {:?}", request.request_ids) };
+                let expected = if request.request_ids.is_empty() {
+                    "an outstanding request ID".to_string()
+                } else {
+                    format!("one of {:?}", request.request_ids)
+                };
                 Err(fail(
                     ErrorCode::InResponseToMismatch,
                     Detail::new(Stage::Response, format!("the Response InResponseTo is {v:?}"))
@@ -581,16 +680,35 @@ impl Validator {
     }
 
     fn signature_error(&self, e: DsigError, what: &str, at: usize) -> SsoError {
-        let code = if e.untrusted_key_info().is_some() { ErrorCode::IncorrectCertificate } else { ErrorCode::InvalidDigitalSignature };
-        let trusted: Vec<String> = self.idp.certificates().iter().map(|c| format!("{} ({})", c.subject(), c.fingerprint_colon())).collect();
-        let mut d = Detail::new(Stage::Signature, format!("the signature of the {what} (line {at}) fails: {e}"));
+        let code = if e.untrusted_key_info().is_some() {
+            ErrorCode::IncorrectCertificate
+        } else {
+            ErrorCode::InvalidDigitalSignature
+        };
+        let trusted: Vec<String> = self
+            .idp
+            .certificates()
+            .iter()
+            .map(|c| format!("{} ({})", c.subject(), c.fingerprint_colon()))
+            .collect();
+        let mut d =
+            Detail::new(Stage::Signature, format!("the signature of the {what} (line {at}) fails: {e}"));
         if code == ErrorCode::IncorrectCertificate {
-            d = d.expected(format!("a signature by one of the {} trusted certificate(s): {}", trusted.len(), trusted.join("; ")));
+            d = d.expected(format!(
+                "a signature by one of the {} trusted certificate(s): {}",
+                trusted.len(),
+                trusted.join("; ")
+            ));
         }
         fail(code, d)
     }
 
-    fn check_signatures<'d>(&self, doc: &'d Document, resp: &UnverifiedResponse<'d>, now: DateTime<Utc>) -> Result<SignedAssertion<'d>, SsoError> {
+    fn check_signatures<'d>(
+        &self,
+        doc: &'d Document,
+        resp: &UnverifiedResponse<'d>,
+        now: DateTime<Utc>,
+    ) -> Result<SignedAssertion<'d>, SsoError> {
         let root = resp.root;
         let sigs = find_signatures(doc);
         let assertions: Vec<Element<'d>> = root.children_named(SAML_NS, "Assertion").collect();
@@ -602,7 +720,9 @@ impl Validator {
             ));
         }
         let own_sig = |e: Element<'d>| e.children_named(DSIG_NS, "Signature").collect::<Vec<_>>();
-        if self.sp.want_assertions_signed() && !doc.elements().any(|e| e.is(SAML_NS, "Assertion") && !own_sig(e).is_empty()) {
+        if self.sp.want_assertions_signed()
+            && !doc.elements().any(|e| e.is(SAML_NS, "Assertion") && !own_sig(e).is_empty())
+        {
             return Err(fail(
                 ErrorCode::AssertionUnsigned,
                 Detail::new(Stage::Signature, "want_assertions_signed is set and no assertion carries its own signature")
@@ -628,7 +748,15 @@ impl Validator {
             if own_sig(el).len() > 1 {
                 failures.push(fail(
                     ErrorCode::InvalidDigitalSignature,
-                    Detail::new(Stage::Signature, format!("<{}> at line {} carries {} signatures; one is allowed", el.qualified_name(), line(el), own_sig(el).len())),
+                    Detail::new(
+                        Stage::Signature,
+                        format!(
+                            "<{}> at line {} carries {} signatures; one is allowed",
+                            el.qualified_name(),
+                            line(el),
+                            own_sig(el).len()
+                        ),
+                    ),
                 ));
             }
         }
@@ -654,7 +782,11 @@ impl Validator {
                         ));
                         continue;
                     }
-                    let certs: Vec<&Certificate> = v.certificate_indices().iter().filter_map(|i| self.idp.certificates().get(*i)).collect();
+                    let certs: Vec<&Certificate> = v
+                        .certificate_indices()
+                        .iter()
+                        .filter_map(|i| self.idp.certificates().get(*i))
+                        .collect();
                     if self.sp.enforce_certificate_validity() && !certs.iter().any(|c| c.is_valid_at(now)) {
                         let c = certs[0];
                         let when = if now < c.not_before() { "is not yet valid" } else { "has expired" };
@@ -687,13 +819,21 @@ impl Validator {
         let cover = by_assertion.or(by_response).ok_or_else(|| {
             fail(
                 ErrorCode::InvalidDigitalSignature,
-                Detail::new(Stage::Signature, "the message carries signatures, but none covers the Response or its Assertion")
-                    .fix("the IdP must sign the Response or the Assertion itself"),
+                Detail::new(
+                    Stage::Signature,
+                    "the message carries signatures, but none covers the Response or its Assertion",
+                )
+                .fix("the IdP must sign the Response or the Assertion itself"),
             )
         })?;
         let idx = cover.1.certificate_indices()[0];
         let certificate = self.idp.certificates()[idx].clone();
-        Ok(SignedAssertion { element: assertion, certificate, response_signed: by_response.is_some(), assertion_signed: by_assertion.is_some() })
+        Ok(SignedAssertion {
+            element: assertion,
+            certificate,
+            response_signed: by_response.is_some(),
+            assertion_signed: by_assertion.is_some(),
+        })
     }
 
     fn assertion_count_error(&self, root: Element<'_>, n: usize) -> SsoError {
@@ -704,44 +844,70 @@ impl Validator {
             } else {
                 "the Response carries no Assertion".to_string()
             };
-            let fix = if encrypted { "turn off assertion encryption at the IdP for this SP" } else { "a successful Response must carry exactly one assertion; check the IdP's configuration" };
+            let fix = if encrypted {
+                "turn off assertion encryption at the IdP for this SP"
+            } else {
+                "a successful Response must carry exactly one assertion; check the IdP's configuration"
+            };
             fail(ErrorCode::InvalidAssertion, Detail::new(Stage::Assertion, found).fix(fix))
         } else {
             fail(
                 ErrorCode::InvalidAssertion,
-                Detail::new(Stage::Assertion, format!("the Response carries {n} assertions; exactly one is accepted"))
-                    .fix("a second assertion is the shape of an injection attack; refuse the message"),
+                Detail::new(
+                    Stage::Assertion,
+                    format!("the Response carries {n} assertions; exactly one is accepted"),
+                )
+                .fix("a second assertion is the shape of an injection attack; refuse the message"),
             )
         }
     }
 
-    fn check_assertion(&self, resp: &UnverifiedResponse<'_>, signed: SignedAssertion<'_>, request: &SsoRequest) -> Result<Login, SsoError> {
+    fn check_assertion(
+        &self,
+        resp: &UnverifiedResponse<'_>,
+        signed: SignedAssertion<'_>,
+        request: &SsoRequest,
+    ) -> Result<Login, SsoError> {
         let now = request.now;
         let skew = chrono::Duration::from_std(self.sp.clock_skew()).unwrap_or(chrono::Duration::zero());
         let a = signed.element;
         let inv = |found: String| fail(ErrorCode::InvalidAssertion, Detail::new(Stage::Assertion, found));
         match a.attribute("Version") {
             Some("2.0") => {}
-            other => return Err(inv(format!("the Assertion Version is {other:?}; only \"2.0\" is accepted"))),
+            other => {
+                return Err(inv(format!("the Assertion Version is {other:?}; only \"2.0\" is accepted")));
+            }
         }
         let assertion_id = a.attribute("ID").map(str::trim).unwrap_or("").to_string();
         if assertion_id.is_empty() {
             return Err(inv("the Assertion has no ID".into()));
         }
-        let ii = a.attribute("IssueInstant").ok_or_else(|| inv("the Assertion has no IssueInstant".into()))?;
-        let ii = parse_time(ii).ok_or_else(|| inv(format!("the Assertion IssueInstant {ii:?} is not an xs:dateTime")))?;
+        let ii =
+            a.attribute("IssueInstant").ok_or_else(|| inv("the Assertion has no IssueInstant".into()))?;
+        let ii = parse_time(ii)
+            .ok_or_else(|| inv(format!("the Assertion IssueInstant {ii:?} is not an xs:dateTime")))?;
         if ii > now + skew {
             return Err(fail(
                 ErrorCode::InvalidAssertion,
-                Detail::new(Stage::Assertion, format!("the Assertion IssueInstant {} is {} s in the future, beyond the clock skew of {} s", ii.to_rfc3339(), (ii - now).num_seconds(), skew.num_seconds()))
-                    .fix("synchronise the IdP's and the SP's clocks"),
+                Detail::new(
+                    Stage::Assertion,
+                    format!(
+                        "the Assertion IssueInstant {} is {} s in the future, beyond the clock skew of {} s",
+                        ii.to_rfc3339(),
+                        (ii - now).num_seconds(),
+                        skew.num_seconds()
+                    ),
+                )
+                .fix("synchronise the IdP's and the SP's clocks"),
             ));
         }
         let conditions = a.child_named(SAML_NS, "Conditions");
         let time_attr = |e: Option<Element<'_>>, name: &str| -> Result<Option<DateTime<Utc>>, SsoError> {
             match e.and_then(|e| e.attribute(name)) {
                 None => Ok(None),
-                Some(v) => parse_time(v).map(Some).ok_or_else(|| inv(format!("{name} {v:?} is not an xs:dateTime"))),
+                Some(v) => {
+                    parse_time(v).map(Some).ok_or_else(|| inv(format!("{name} {v:?} is not an xs:dateTime")))
+                }
             }
         };
         let not_before = time_attr(conditions, "NotBefore")?;
@@ -760,17 +926,23 @@ impl Validator {
                 .fix("the IdP's clock is ahead or ours is behind: synchronise both with NTP, or raise clock_skew_seconds"),
             ));
         }
-        let restrictions: Vec<Element<'_>> = conditions.map(|c| c.children_named(SAML_NS, "AudienceRestriction").collect()).unwrap_or_default();
+        let restrictions: Vec<Element<'_>> = conditions
+            .map(|c| c.children_named(SAML_NS, "AudienceRestriction").collect())
+            .unwrap_or_default();
         if restrictions.is_empty() {
             return Err(fail(
                 ErrorCode::InvalidAssertion,
-                Detail::new(Stage::Assertion, "the assertion has no AudienceRestriction, so it is not addressed to any SP")
-                    .expected(self.sp.entity_id().to_string())
-                    .fix("configure the IdP to restrict the assertion's audience to this SP's entity ID"),
+                Detail::new(
+                    Stage::Assertion,
+                    "the assertion has no AudienceRestriction, so it is not addressed to any SP",
+                )
+                .expected(self.sp.entity_id().to_string())
+                .fix("configure the IdP to restrict the assertion's audience to this SP's entity ID"),
             ));
         }
         for r in &restrictions {
-            let audiences: Vec<String> = r.children_named(SAML_NS, "Audience").map(|e| e.text().trim().to_string()).collect();
+            let audiences: Vec<String> =
+                r.children_named(SAML_NS, "Audience").map(|e| e.text().trim().to_string()).collect();
             if !audiences.iter().any(|x| x == self.sp.entity_id().trim()) {
                 return Err(fail(
                     ErrorCode::InvalidAssertion,
@@ -786,10 +958,13 @@ impl Validator {
             other => {
                 return Err(fail(
                     ErrorCode::UntrustedIssuer,
-                    Detail::new(Stage::Assertion, match other {
-                        Some(i) => format!("the Assertion Issuer is {i:?}"),
-                        None => "the Assertion has no Issuer".to_string(),
-                    })
+                    Detail::new(
+                        Stage::Assertion,
+                        match other {
+                            Some(i) => format!("the Assertion Issuer is {i:?}"),
+                            None => "the Assertion has no Issuer".to_string(),
+                        },
+                    )
                     .expected(self.idp.entity_id().to_string())
                     .fix("the assertion comes from another IdP, or the IdP entity ID is configured wrongly"),
                 ));
@@ -835,11 +1010,20 @@ impl Validator {
             };
             return Err(fail(
                 ErrorCode::NoUserName,
-                Detail::new(Stage::Subject, found).fix("configure the IdP to send the user's identifier as the NameID (e.g. the email address)"),
+                Detail::new(Stage::Subject, found).fix(
+                    "configure the IdP to send the user's identifier as the NameID (e.g. the email address)",
+                ),
             ));
         }
-        let Some(name_id) = name_id else { return Err(fail(ErrorCode::NoUserName, Detail::new(Stage::Subject, "no NameID"))) };
-        let format = name_id.attribute("Format").map(str::trim).filter(|f| !f.is_empty()).unwrap_or(NAMEID_UNSPECIFIED).to_string();
+        let Some(name_id) = name_id else {
+            return Err(fail(ErrorCode::NoUserName, Detail::new(Stage::Subject, "no NameID")));
+        };
+        let format = name_id
+            .attribute("Format")
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .unwrap_or(NAMEID_UNSPECIFIED)
+            .to_string();
         let allowed = self.sp.allowed_name_id_formats();
         if !allowed.is_empty() && !allowed.iter().any(|f| f == &format) {
             return Err(fail(
@@ -943,38 +1127,71 @@ impl Validator {
 
     /// Accepts when one bearer confirmation passes every check. The checks filter the candidates in
     /// SPEC order: Recipient (14), InResponseTo (28), then time (19).
-    fn check_confirmations<'d>(&self, subject: Option<Element<'d>>, resp: &UnverifiedResponse<'_>, now: DateTime<Utc>, skew: chrono::Duration) -> Result<(), SsoError> {
+    fn check_confirmations<'d>(
+        &self,
+        subject: Option<Element<'d>>,
+        resp: &UnverifiedResponse<'_>,
+        now: DateTime<Utc>,
+        skew: chrono::Duration,
+    ) -> Result<(), SsoError> {
         fn data<'d>(sc: &Element<'d>) -> Option<Element<'d>> {
             sc.child_named(SAML_NS, "SubjectConfirmationData")
         }
         let bearers: Vec<Element<'d>> = subject
-            .map(|s| s.children_named(SAML_NS, "SubjectConfirmation").filter(|sc| sc.attribute("Method").map(str::trim) == Some(BEARER)).collect())
+            .map(|s| {
+                s.children_named(SAML_NS, "SubjectConfirmation")
+                    .filter(|sc| sc.attribute("Method").map(str::trim) == Some(BEARER))
+                    .collect()
+            })
             .unwrap_or_default();
-        let recipients: Vec<String> = bearers.iter().filter_map(|sc| data(sc)?.attribute("Recipient").map(str::to_string)).collect();
-        let c1: Vec<Element<'_>> = bearers.iter().copied().filter(|sc| data(sc).and_then(|d| d.attribute("Recipient")) == Some(self.sp.acs_url())).collect();
+        let recipients: Vec<String> =
+            bearers.iter().filter_map(|sc| data(sc)?.attribute("Recipient").map(str::to_string)).collect();
+        let c1: Vec<Element<'_>> = bearers
+            .iter()
+            .copied()
+            .filter(|sc| data(sc).and_then(|d| d.attribute("Recipient")) == Some(self.sp.acs_url()))
+            .collect();
         if c1.is_empty() {
             let found = if bearers.is_empty() {
                 "the assertion has no bearer SubjectConfirmation".to_string()
             } else if recipients.is_empty() {
                 "no bearer SubjectConfirmationData carries a Recipient".to_string()
             } else {
-                format!("the bearer SubjectConfirmationData Recipient is {:?}; {}", recipients[0], explain_url_difference(&recipients[0], self.sp.acs_url()))
+                format!(
+                    "the bearer SubjectConfirmationData Recipient is {:?}; {}",
+                    recipients[0],
+                    explain_url_difference(&recipients[0], self.sp.acs_url())
+                )
             };
-            return Err(fail(ErrorCode::RecipientMismatch, Detail::new(Stage::Assertion, found).expected(self.sp.acs_url().to_string())));
+            return Err(fail(
+                ErrorCode::RecipientMismatch,
+                Detail::new(Stage::Assertion, found).expected(self.sp.acs_url().to_string()),
+            ));
         }
         let irt = resp.in_response_to.as_deref();
-        let c2: Vec<Element<'_>> = c1.iter().copied().filter(|sc| data(sc).and_then(|d| d.attribute("InResponseTo")).map(str::trim) == irt).collect();
+        let c2: Vec<Element<'_>> = c1
+            .iter()
+            .copied()
+            .filter(|sc| data(sc).and_then(|d| d.attribute("InResponseTo")).map(str::trim) == irt)
+            .collect();
         if c2.is_empty() {
             let got = data(&c1[0]).and_then(|d| d.attribute("InResponseTo"));
             let found = match (irt, got) {
-                (Some(r), None) => format!("the Response answers {r:?} but the bearer SubjectConfirmationData has no InResponseTo"),
-                (Some(r), Some(g)) => format!("the bearer SubjectConfirmationData InResponseTo is {g:?} while the Response's is {r:?}"),
-                (None, Some(g)) => format!("the response is unsolicited but the bearer SubjectConfirmationData answers request {g:?}"),
+                (Some(r), None) => format!(
+                    "the Response answers {r:?} but the bearer SubjectConfirmationData has no InResponseTo"
+                ),
+                (Some(r), Some(g)) => format!(
+                    "the bearer SubjectConfirmationData InResponseTo is {g:?} while the Response's is {r:?}"
+                ),
+                (None, Some(g)) => format!(
+                    "the response is unsolicited but the bearer SubjectConfirmationData answers request {g:?}"
+                ),
                 (None, None) => "InResponseTo differs".to_string(),
             };
             return Err(fail(
                 ErrorCode::InResponseToMismatch,
-                Detail::new(Stage::Assertion, found).fix("the assertion was made for another request; start the login again"),
+                Detail::new(Stage::Assertion, found)
+                    .fix("the assertion was made for another request; start the login again"),
             ));
         }
         let mut last_err = None;
@@ -1010,7 +1227,12 @@ impl Validator {
                 },
             }
         }
-        Err(last_err.unwrap_or_else(|| fail(ErrorCode::InvalidAssertion, Detail::new(Stage::Assertion, "no usable bearer SubjectConfirmation"))))
+        Err(last_err.unwrap_or_else(|| {
+            fail(
+                ErrorCode::InvalidAssertion,
+                Detail::new(Stage::Assertion, "no usable bearer SubjectConfirmation"),
+            )
+        }))
     }
 }
 

@@ -24,7 +24,8 @@ pub const DEPTH_CEILING: usize = 1024;
 ///
 /// ```
 /// use samlguard::ParseOptions;
-/// let options = ParseOptions { max_depth: 64, ..ParseOptions::default() };
+/// let mut options = ParseOptions::default();
+/// options.max_depth = 64;
 /// assert_eq!(options.max_attributes, 256);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -405,7 +406,8 @@ impl Document {
     ///
     /// ```
     /// use samlguard::{Document, ParseOptions, XmlErrorKind};
-    /// let opts = ParseOptions { max_depth: 2, ..ParseOptions::default() };
+    /// let mut opts = ParseOptions::default();
+    /// opts.max_depth = 2;
     /// let err = Document::parse_with(b"<a><b><c/></b></a>", &opts).unwrap_err();
     /// assert!(matches!(err.kind(), XmlErrorKind::TooDeep { limit: 2 }));
     /// ```
@@ -661,9 +663,7 @@ impl<'a> Element<'a> {
 
     /// The value of the attribute with this namespace and local name.
     pub fn attribute_ns(self, namespace: Option<&str>, local: &str) -> Option<&'a str> {
-        self.attributes()
-            .find(|a| a.local_name() == local && a.namespace() == namespace)
-            .map(|a| a.value())
+        self.attributes().find(|a| a.local_name() == local && a.namespace() == namespace).map(|a| a.value())
     }
 
     /// The namespace declarations written on this element, in document order.
@@ -727,7 +727,11 @@ impl<'a> Element<'a> {
     }
 
     /// The child elements with this namespace and local name.
-    pub fn children_named(self, namespace: &'a str, local: &'a str) -> impl Iterator<Item = Element<'a>> + 'a {
+    pub fn children_named(
+        self,
+        namespace: &'a str,
+        local: &'a str,
+    ) -> impl Iterator<Item = Element<'a>> + 'a {
         self.child_elements().filter(move |e| e.is(namespace, local))
     }
 
@@ -981,7 +985,9 @@ fn normalize_attr_value(raw: &str, limit: usize) -> Result<String, XmlErrorKind>
         rest = &rest[i + 1..];
         match c {
             b'&' => {
-                let end = rest.find(';').ok_or_else(|| XmlErrorKind::Syntax("unterminated reference in attribute value".into()))?;
+                let end = rest.find(';').ok_or_else(|| {
+                    XmlErrorKind::Syntax("unterminated reference in attribute value".into())
+                })?;
                 out.push(resolve_reference(&rest[..end])?);
                 rest = &rest[end + 1..];
             }
@@ -1035,7 +1041,11 @@ impl<'o> Builder<'o> {
         };
         let line_starts = compute_line_starts(src);
         if let Err((pos, c)) = check_chars(src) {
-            return Err(char_column_fix(src, &line_starts, err_at(XmlErrorKind::InvalidChar(c), &line_starts, pos)));
+            return Err(char_column_fix(
+                src,
+                &line_starts,
+                err_at(XmlErrorKind::InvalidChar(c), &line_starts, pos),
+            ));
         }
         let mut b = Builder {
             opts,
@@ -1078,7 +1088,16 @@ impl<'o> Builder<'o> {
         let id = self.nodes.len() as u32;
         let parent = self.open.last().map(|o| o.0).unwrap_or(0);
         let parent = if self.nodes.is_empty() { NONE } else { parent };
-        self.nodes.push(NodeData { kind, parent, first_child: NONE, last_child: NONE, next_sibling: NONE, end: id + 1, pos, close: NONE });
+        self.nodes.push(NodeData {
+            kind,
+            parent,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+            end: id + 1,
+            pos,
+            close: NONE,
+        });
         if parent != NONE {
             let p = &mut self.nodes[parent as usize];
             let last = p.last_child;
@@ -1108,7 +1127,11 @@ impl<'o> Builder<'o> {
         Ok(())
     }
 
-    fn add_text(&mut self, pos: u32, f: impl FnOnce(&mut String) -> Result<(), XmlErrorKind>) -> Result<(), XmlErrorKind> {
+    fn add_text(
+        &mut self,
+        pos: u32,
+        f: impl FnOnce(&mut String) -> Result<(), XmlErrorKind>,
+    ) -> Result<(), XmlErrorKind> {
         if self.pending.is_empty() {
             self.pending_pos = pos;
         }
@@ -1240,7 +1263,9 @@ impl<'o> Builder<'o> {
                         let raw = p.content();
                         let data = raw.trim_start_matches([' ', '\t', '\n', '\r']);
                         if data.len() == raw.len() && !raw.is_empty() {
-                            return Err(XmlErrorKind::Syntax("no white space after processing instruction target".into()));
+                            return Err(XmlErrorKind::Syntax(
+                                "no white space after processing instruction target".into(),
+                            ));
                         }
                         let mut d = String::new();
                         push_normalized_eol(&mut d, data);
@@ -1312,12 +1337,20 @@ impl<'o> Builder<'o> {
                     return Err(XmlErrorKind::DuplicateAttribute(key.to_string()));
                 }
                 match dp {
-                    Some("xmlns") => return Err(XmlErrorKind::ReservedNamespace("the xmlns prefix cannot be declared".into())),
+                    Some("xmlns") => {
+                        return Err(XmlErrorKind::ReservedNamespace(
+                            "the xmlns prefix cannot be declared".into(),
+                        ));
+                    }
                     Some("xml") if value != XML_NS => {
-                        return Err(XmlErrorKind::ReservedNamespace("the xml prefix bound to another namespace".into()));
+                        return Err(XmlErrorKind::ReservedNamespace(
+                            "the xml prefix bound to another namespace".into(),
+                        ));
                     }
                     Some(p) if value.is_empty() => {
-                        return Err(XmlErrorKind::ReservedNamespace(format!("prefix {p} undeclared with an empty URI")));
+                        return Err(XmlErrorKind::ReservedNamespace(format!(
+                            "prefix {p} undeclared with an empty URI"
+                        )));
                     }
                     _ => {}
                 }
@@ -1342,8 +1375,10 @@ impl<'o> Builder<'o> {
             }
         };
         let attr_start = self.attrs.len() as u32;
-        let mut seen: std::collections::HashSet<(u32, &str)> = std::collections::HashSet::with_capacity(raw.len());
-        let mut seen_plain: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(raw.len());
+        let mut seen: std::collections::HashSet<(u32, &str)> =
+            std::collections::HashSet::with_capacity(raw.len());
+        let mut seen_plain: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(raw.len());
         let mut result = Ok(());
         for (ap, al, value) in raw {
             let ans = match ap {
@@ -1425,7 +1460,10 @@ mod tests {
 
     #[test]
     fn builds_tree_in_document_order() {
-        let doc = Document::parse_str("<?pi x?><!--c--><a xmlns='urn:a'><b k='1'>t<![CDATA[<x>]]>&amp;&#65;</b><c/></a><!--after-->").unwrap();
+        let doc = Document::parse_str(
+            "<?pi x?><!--c--><a xmlns='urn:a'><b k='1'>t<![CDATA[<x>]]>&amp;&#65;</b><c/></a><!--after-->",
+        )
+        .unwrap();
         let a = doc.root_element();
         assert_eq!(a.namespace(), Some("urn:a"));
         let b = a.child_elements().next().unwrap();
@@ -1484,10 +1522,15 @@ mod tests {
             f(&mut o);
             o
         };
-        let e = |s: &str, opts: ParseOptions| Document::parse_with(s.as_bytes(), &opts).unwrap_err().kind().clone();
+        let e = |s: &str, opts: ParseOptions| {
+            Document::parse_with(s.as_bytes(), &opts).unwrap_err().kind().clone()
+        };
         assert!(matches!(e("<a/>", o(|o| o.max_bytes = 3)), XmlErrorKind::TooLarge { .. }));
         assert!(matches!(e("<a><a/></a>", o(|o| o.max_depth = 1)), XmlErrorKind::TooDeep { .. }));
-        assert!(matches!(e("<a x='1' y='2'/>", o(|o| o.max_attributes = 1)), XmlErrorKind::TooManyAttributes { .. }));
+        assert!(matches!(
+            e("<a x='1' y='2'/>", o(|o| o.max_attributes = 1)),
+            XmlErrorKind::TooManyAttributes { .. }
+        ));
         assert!(matches!(e("<a><b/><b/></a>", o(|o| o.max_nodes = 2)), XmlErrorKind::TooManyNodes { .. }));
         assert!(matches!(e("<a>12345</a>", o(|o| o.max_text_len = 4)), XmlErrorKind::TextTooLong { .. }));
         assert!(matches!(e("<a x='12345'/>", o(|o| o.max_text_len = 4)), XmlErrorKind::TextTooLong { .. }));
