@@ -334,12 +334,18 @@ pub struct DsigError {
 
 /// The untrusted certificate found in a failed signature's `KeyInfo`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UntrustedKeyInfo {
     /// The certificate.
     pub certificate: Certificate,
-    /// Whether the signature value verifies with that certificate's key (the document is intact and
-    /// signed by a key the SP does not trust).
+    /// Whether the signature value verifies with that certificate's key over the canonical `SignedInfo`
+    /// (the `SignedInfo` is intact and signed by a key the SP does not trust). `false` also when that
+    /// could not be checked: see [`UntrustedKeyInfo::signature_checked`].
     pub signature_verifies: bool,
+    /// Whether the check behind `signature_verifies` could be made (`SignedInfo`, a known
+    /// canonicalization, a signature algorithm samlguard implements for that key and a decodable
+    /// `SignatureValue` were found). The check only informs the report; it never makes anything trusted.
+    pub signature_checked: bool,
 }
 
 impl DsigError {
@@ -427,8 +433,10 @@ impl fmt::Display for DsigError {
                     f,
                     " and the signature verifies with it: the IdP has probably rolled its signing certificate; import the new one if it is genuine"
                 )?;
-            } else {
+            } else if u.signature_checked {
                 write!(f, " and the signature does not verify with it either")?;
+            } else {
+                write!(f, " (whether the signature verifies with it could not be checked)")?;
             }
         }
         Ok(())
@@ -616,20 +624,6 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
         .next()
         .filter(|e| e.is(DSIG_NS, "SignatureValue"))
         .ok_or_else(|| malformed("SignatureValue missing after SignedInfo"))?;
-    for rest in it {
-        if rest.is(DSIG_NS, "KeyInfo") {
-            continue;
-        }
-        return Err(malformed(format!(
-            "unexpected {} in Signature (only SignedInfo, SignatureValue and KeyInfo are accepted)",
-            rest.qualified_name()
-        )));
-    }
-    if children.iter().filter(|e| e.is(DSIG_NS, "KeyInfo")).count() > 1 {
-        return Err(malformed("more than one KeyInfo"));
-    }
-    let signature_value = value_text(sv)?;
-
     let si = dsig_children(signed_info)?;
     let cm = si
         .first()
@@ -646,6 +640,27 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
     if refs.len() != 1 {
         return Err(DsigErrorKind::ReferenceCount(refs.len()));
     }
+    let reference = refs[0];
+    let uri = reference.attribute("URI").unwrap_or("");
+    // The form of the URI is structure: checked right after the number of references, before the rest
+    // of the Signature, the transforms and the algorithms, so that an empty, absent, XPointer or external
+    // URI is reported as what it is.
+    bare_name(uri)?;
+    // Only KeyInfo may follow SignatureValue: a ds:Object (the vehicle of enveloping signatures and of
+    // content injected next to the signed data) is refused.
+    for rest in it {
+        if rest.is(DSIG_NS, "KeyInfo") {
+            continue;
+        }
+        return Err(malformed(format!(
+            "unexpected {} in Signature (only SignedInfo, SignatureValue and KeyInfo are accepted)",
+            rest.qualified_name()
+        )));
+    }
+    if children.iter().filter(|e| e.is(DSIG_NS, "KeyInfo")).count() > 1 {
+        return Err(malformed("more than one KeyInfo"));
+    }
+    let signature_value = value_text(sv)?;
     let si_c14n = c14n_of(algorithm_attr(*cm)?)?;
     let si_prefixes = prefix_list(*cm, si_c14n)?;
     if sm.has_child_elements() {
@@ -671,8 +686,6 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
         _ => Err(DsigErrorKind::UnknownAlgorithm { role: "signature", uri: sm_uri.to_string() }),
     };
 
-    let reference = refs[0];
-    let uri = reference.attribute("URI").unwrap_or("");
     let rc = dsig_children(reference)?;
     let (transforms, rest) = match rc.first() {
         Some(t) if t.is(DSIG_NS, "Transforms") => (Some(*t), &rc[1..]),
@@ -698,21 +711,40 @@ fn parse_signature<'d>(sig: Element<'d>, policy: &AlgorithmPolicy) -> Result<Par
         if let Some(other) = list.iter().find(|e| !e.is(DSIG_NS, "Transform")) {
             return Err(malformed(format!("unexpected {} in Transforms", other.qualified_name())));
         }
+        // A transform outside the profile is named first; then the count; then the order.
         for tr in &list {
             let u = algorithm_attr(*tr)?;
-            if u == ENVELOPED && !enveloped && !tr.has_child_elements() {
-                enveloped = true;
-            } else if let (Some(alg), None) = (C14nAlgorithm::from_uri(u), ref_c14n) {
-                ref_prefixes = prefix_list(*tr, alg)?;
-                ref_c14n = Some(alg);
-            } else if u == ENVELOPED || C14nAlgorithm::from_uri(u).is_some() {
-                return Err(DsigErrorKind::TooManyTransforms(list.len()));
-            } else {
+            if u != ENVELOPED && C14nAlgorithm::from_uri(u).is_none() {
                 return Err(DsigErrorKind::TransformNotAllowed(u.to_string()));
             }
         }
         if list.len() > 2 {
             return Err(DsigErrorKind::TooManyTransforms(list.len()));
+        }
+        for tr in &list {
+            let u = algorithm_attr(*tr)?;
+            if u == ENVELOPED {
+                if enveloped {
+                    return Err(DsigErrorKind::TooManyTransforms(list.len()));
+                }
+                // After a canonicalization the data is octets: implementations disagree on what removing
+                // the signature from them means, so that order is refused.
+                if ref_c14n.is_some() {
+                    return Err(DsigErrorKind::TransformNotAllowed(format!(
+                        "{ENVELOPED} after a canonicalization (enveloped-signature must come first)"
+                    )));
+                }
+                if tr.has_child_elements() {
+                    return Err(malformed("the enveloped-signature Transform has child elements"));
+                }
+                enveloped = true;
+            } else if let Some(alg) = C14nAlgorithm::from_uri(u) {
+                if ref_c14n.is_some() {
+                    return Err(DsigErrorKind::TooManyTransforms(list.len()));
+                }
+                ref_prefixes = prefix_list(*tr, alg)?;
+                ref_c14n = Some(alg);
+            }
         }
     }
     let dm_uri = algorithm_attr(*dm)?;
@@ -778,12 +810,40 @@ fn key_info_certificates(sig: Element<'_>) -> Vec<Certificate> {
     out
 }
 
+/// The ID a same-document bare-name reference (`#id`, the ID an NCName) names.
+fn bare_name(uri: &str) -> Result<&str, DsigErrorKind> {
+    uri.strip_prefix('#')
+        .filter(|id| is_plain_id(id))
+        .ok_or_else(|| DsigErrorKind::UnsupportedReferenceUri(uri.to_string()))
+}
+
+/// The element a signature's reference covers: [`resolve_reference`], and neither the signature itself
+/// nor anything inside it (an enveloping signature signs nothing of the message around it).
+fn signed_target<'d>(
+    doc: &'d Document,
+    uri: &str,
+    signature: Element<'d>,
+) -> Result<Element<'d>, DsigErrorKind> {
+    let element = resolve_reference(doc, uri)?;
+    if signature.node().contains(element.id()) {
+        return Err(malformed(format!(
+            "the Reference {uri} names {} inside its own Signature (an enveloping signature); only enveloped signatures are accepted",
+            element.qualified_name()
+        )));
+    }
+    Ok(element)
+}
+
+/// Whether a bare-name reference's ID is plain: letters, digits, `_`, `-`, `.` (an NCName, or the
+/// UUID-shaped IDs some IdPs use that start with a digit). Anything with XPointer syntax, quotes,
+/// slashes or colons is refused.
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
 /// Resolves `#id` to exactly one element, refusing duplicate IDs anywhere in the document.
 fn resolve_reference<'d>(doc: &'d Document, uri: &str) -> Result<Element<'d>, DsigErrorKind> {
-    let id = uri
-        .strip_prefix('#')
-        .filter(|id| crate::xml::is_ncname(id))
-        .ok_or_else(|| DsigErrorKind::UnsupportedReferenceUri(uri.to_string()))?;
+    let id = bare_name(uri)?;
     let mut found: Option<Element<'d>> = None;
     let mut seen: std::collections::HashMap<&'d str, Element<'d>> = std::collections::HashMap::new();
     for e in doc.elements() {
@@ -890,7 +950,7 @@ pub fn verify_signature<'d>(
     let doc = signature.document();
     let parsed = match parse_signature(signature, policy) {
         Ok(p) => p,
-        Err(kind) => return Err(with_key_info(DsigError::new(kind), signature, trusted, None)),
+        Err(kind) => return Err(with_key_info(DsigError::new(kind), signature, trusted)),
     };
     let step = || -> Result<VerifiedSignature<'d>, (DsigErrorKind, bool)> {
         // `bool`: whether some trusted certificate verified the signature value.
@@ -900,6 +960,7 @@ pub fn verify_signature<'d>(
         let si_bytes = canonical_signed_info(&parsed).map_err(|k| (k, false))?;
         let mut verified = Vec::new();
         let mut small: Option<usize> = None;
+        let mut small_count = 0;
         let mut unusable: Vec<String> = Vec::new();
         for (i, cert) in trusted.iter().enumerate() {
             let key = cert.public_key();
@@ -909,7 +970,10 @@ pub fn verify_signature<'d>(
             };
             match key.verify(scheme, &si_bytes, &sig_bytes) {
                 Ok(()) => verified.push(i),
-                Err(KeyError::RsaKeyTooSmall { bits }) => small = Some(small.unwrap_or(0).max(bits)),
+                Err(KeyError::RsaKeyTooSmall { bits }) => {
+                    small = Some(small.unwrap_or(0).max(bits));
+                    small_count += 1;
+                }
                 Err(KeyError::Unsupported { .. }) => {
                     unusable.push(format!("{} ({})", cert.subject(), key.describe()))
                 }
@@ -917,7 +981,9 @@ pub fn verify_signature<'d>(
             }
         }
         if verified.is_empty() {
-            let kind = if let Some(bits) = small {
+            // Too small only when no trusted key of a usable size was tried: a bad value under a
+            // 2048-bit key is a bad value, whatever smaller keys are trusted besides.
+            let kind = if let Some(bits) = small.filter(|_| small_count + unusable.len() == trusted.len()) {
                 DsigErrorKind::KeyTooSmall { bits }
             } else if !unusable.is_empty() && unusable.len() == trusted.len() {
                 DsigErrorKind::NoUsableKey(format!("{} with {}", unusable.join(", "), algorithm.uri()))
@@ -925,14 +991,14 @@ pub fn verify_signature<'d>(
                 DsigErrorKind::BadSignatureValue { tried: trusted.len() }
             };
             // Structure and digest problems are reported first when they exist: they say more.
-            let reference = resolve_reference(doc, parsed.uri);
+            let reference = signed_target(doc, parsed.uri, signature);
             return Err(match (reference, digest) {
                 (Err(k), _) => (k, false),
                 (_, Err(k)) => (k, false),
                 _ => (kind, false),
             });
         }
-        let element = resolve_reference(doc, parsed.uri).map_err(|k| (k, true))?;
+        let element = signed_target(doc, parsed.uri, signature).map_err(|k| (k, true))?;
         let digest = digest.map_err(|k| (k, true))?;
         let expected = decode_b64(parsed.digest_value, "DigestValue").map_err(|k| (k, true))?;
         let actual = digest_of(element, signature, &parsed, digest).map_err(|k| (k, true))?;
@@ -953,38 +1019,48 @@ pub fn verify_signature<'d>(
         Ok(v) => Ok(v),
         Err((kind, trusted_verified)) => {
             let err = DsigError::new(kind);
-            if trusted_verified {
-                Err(err)
-            } else {
-                Err(with_key_info(err, signature, trusted, Some(&parsed)))
-            }
+            if trusted_verified { Err(err) } else { Err(with_key_info(err, signature, trusted)) }
         }
     }
 }
 
-/// Attaches the first untrusted `KeyInfo` certificate (if any) to an error raised while no trusted
-/// certificate had verified the signature.
-fn with_key_info(
-    mut err: DsigError,
-    signature: Element<'_>,
-    trusted: &[Certificate],
-    parsed: Option<&Parsed<'_>>,
-) -> DsigError {
+/// Attaches the first `KeyInfo` certificate whose key is not trusted (if any) to an error raised while no
+/// trusted certificate had verified the signature. A `KeyInfo` certificate carrying a trusted key (a
+/// renewed certificate for the same key, say) is not reported: importing it would change nothing.
+fn with_key_info(mut err: DsigError, signature: Element<'_>, trusted: &[Certificate]) -> DsigError {
     let certs = key_info_certificates(signature);
-    let Some(untrusted) = certs.into_iter().find(|c| !trusted.iter().any(|t| t == c)) else {
+    let Some(untrusted) = certs.into_iter().find(|c| !trusted.iter().any(|t| t.same_public_key(c))) else {
         return err;
     };
-    let signature_verifies = parsed
-        .and_then(|p| {
-            let alg = p.algorithm.clone().ok()?;
-            let scheme = alg.scheme_for(untrusted.public_key())?;
-            let sig = decode_b64(&p.signature_value, "SignatureValue").ok()?;
-            let si = canonical_signed_info(p).ok()?;
-            Some(untrusted.public_key().verify(scheme, &si, &sig).is_ok())
-        })
-        .unwrap_or(false);
-    err.untrusted = Some(Box::new(UntrustedKeyInfo { certificate: untrusted, signature_verifies }));
+    let check = signature_value_verifies_with(signature, &untrusted);
+    err.untrusted = Some(Box::new(UntrustedKeyInfo {
+        certificate: untrusted,
+        signature_verifies: check == Some(true),
+        signature_checked: check.is_some(),
+    }));
     err
+}
+
+/// Whether the `SignatureValue` verifies over the canonical `SignedInfo` with `cert`'s key, read without
+/// the profile's rules (the signature may have been refused for its reference or transforms before any
+/// key was tried). For the report only: it decides nothing. `None` when it cannot be computed.
+fn signature_value_verifies_with(signature: Element<'_>, cert: &Certificate) -> Option<bool> {
+    let si = signature.child_named(DSIG_NS, "SignedInfo")?;
+    let cm = si.child_named(DSIG_NS, "CanonicalizationMethod")?;
+    let c14n = C14nAlgorithm::from_uri(cm.attribute("Algorithm")?)?;
+    let prefixes = prefix_list(cm, c14n).ok()?;
+    let sm = si.child_named(DSIG_NS, "SignatureMethod")?.attribute("Algorithm")?;
+    let Some(Known::Signature(algorithm)) = lookup(sm) else { return None };
+    let value = value_text(signature.child_named(DSIG_NS, "SignatureValue")?).ok()?;
+    let value = decode_b64(&value, "SignatureValue").ok()?;
+    let Some(scheme) = algorithm.scheme_for(cert.public_key()) else { return Some(false) };
+    let mut bytes = Vec::new();
+    canonicalize_into(signature.document(), &Subtree::element(si), c14n, &prefixes, &mut bytes).ok()?;
+    match cert.public_key().verify(scheme, &bytes, &value) {
+        Ok(()) => Some(true),
+        Err(KeyError::RsaKeyTooSmall { .. } | KeyError::Unsupported { .. }) => None,
+        Err(_) => Some(false),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1235,8 +1311,28 @@ mod tests {
     #[test]
     fn constant_time_eq_compares() {
         assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(constant_time_eq(b"", b""));
         assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"xbc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
+        // Every single-bit difference at every position is seen.
+        let a = [0x5au8; 48];
+        for i in 0..a.len() {
+            for bit in 0..8 {
+                let mut b = a;
+                b[i] ^= 1 << bit;
+                assert!(!constant_time_eq(&a, &b), "byte {i} bit {bit}");
+            }
+        }
+    }
+
+    #[test]
+    fn bare_names_only() {
+        assert_eq!(bare_name("#_a1"), Ok("_a1"));
+        for uri in ["", "#", "_a1", "#xpointer(/)", "#a b", "#1abc", "http://x/#a", "#a:b"] {
+            assert_eq!(bare_name(uri), Err(DsigErrorKind::UnsupportedReferenceUri(uri.to_string())), "{uri}");
+        }
     }
 
     #[test]

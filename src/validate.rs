@@ -310,6 +310,10 @@ fn line(e: Element<'_>) -> usize {
 
 /// How two URLs differ, in words an administrator can act on.
 fn explain_url_difference(found: &str, expected: &str) -> String {
+    let is_url = |u: &str| u.starts_with("https://") || u.starts_with("http://");
+    if !is_url(found) || !is_url(expected) {
+        return "it is not the configured http(s) URL: make the ACS URL registered at the IdP and acs_url in the SP configuration identical".to_string();
+    }
     fn parts(u: &str) -> (&str, &str, &str, &str) {
         let (scheme, rest) = u.split_once("://").unwrap_or(("", u));
         let (authority, path) = match rest.find('/') {
@@ -712,6 +716,15 @@ impl Validator {
         let root = resp.root;
         let sigs = find_signatures(doc);
         let assertions: Vec<Element<'d>> = root.children_named(SAML_NS, "Assertion").collect();
+        if assertions.is_empty() && root.child_named(SAML_NS, "EncryptedAssertion").is_some() {
+            // The outer signature is checked before decryption; the assertion (and any signature of
+            // its own) is inside the ciphertext, which this validator cannot decrypt: code 13.
+            let outer: Vec<Element<'d>> = root.children_named(DSIG_NS, "Signature").collect();
+            if let [sig] = outer.as_slice() {
+                self.verify_own_signature(root, *sig, now)?;
+            }
+            return Err(self.assertion_count_error(root, 0));
+        }
         if sigs.is_empty() {
             return Err(fail(
                 ErrorCode::AssertionUnsigned,
@@ -766,39 +779,9 @@ impl Validator {
                 [one] => *one,
                 _ => continue,
             };
-            let what = if el == root { "Response" } else { "Assertion" };
-            match verify_signature(sig, self.idp.certificates(), self.sp.algorithms()) {
-                Err(e) => failures.push(self.signature_error(e, what, line(sig))),
-                Ok(v) => {
-                    if v.signed_element() != el {
-                        failures.push(fail(
-                            ErrorCode::InvalidDigitalSignature,
-                            Detail::new(Stage::Signature, format!(
-                                "the {what}'s signature references <{}> at line {} instead of the {what} it sits in",
-                                v.signed_element().qualified_name(),
-                                line(v.signed_element())
-                            ))
-                            .fix("this is the shape of a signature-wrapping attack; refuse the message"),
-                        ));
-                        continue;
-                    }
-                    let certs: Vec<&Certificate> = v
-                        .certificate_indices()
-                        .iter()
-                        .filter_map(|i| self.idp.certificates().get(*i))
-                        .collect();
-                    if self.sp.enforce_certificate_validity() && !certs.iter().any(|c| c.is_valid_at(now)) {
-                        let c = certs[0];
-                        let when = if now < c.not_before() { "is not yet valid" } else { "has expired" };
-                        failures.push(fail(
-                            ErrorCode::CertificateExpired,
-                            Detail::new(Stage::Signature, format!("the {what} is signed by the trusted certificate {}, which {when} at {}", describe_cert(c), now.to_rfc3339()))
-                                .fix("import the IdP's current signing certificate (from its metadata), or set enforce_certificate_validity = false if the IdP deliberately keeps an expired certificate"),
-                        ));
-                        continue;
-                    }
-                    verified.push((el, v));
-                }
+            match self.verify_own_signature(el, sig, now) {
+                Ok(v) => verified.push((el, v)),
+                Err(e) => failures.push(e),
             }
         }
         let rank = |c: ErrorCode| match c {
@@ -834,6 +817,54 @@ impl Validator {
             response_signed: by_response.is_some(),
             assertion_signed: by_assertion.is_some(),
         })
+    }
+
+    /// Verifies the signature `sig` that sits in `el`: it must verify with a trusted certificate,
+    /// reference `el` itself, and (when enforced) be made by a certificate valid at `now`.
+    fn verify_own_signature<'d>(
+        &self,
+        el: Element<'d>,
+        sig: Element<'d>,
+        now: DateTime<Utc>,
+    ) -> Result<VerifiedSignature<'d>, SsoError> {
+        let what = if el.local_name() == "Response" { "Response" } else { "Assertion" };
+        let v = verify_signature(sig, self.idp.certificates(), self.sp.algorithms())
+            .map_err(|e| self.signature_error(e, what, line(sig)))?;
+        if v.signed_element() != el {
+            return Err(fail(
+                ErrorCode::InvalidDigitalSignature,
+                Detail::new(
+                    Stage::Signature,
+                    format!(
+                        "the {what}'s signature references <{}> at line {} instead of the {what} it sits in",
+                        v.signed_element().qualified_name(),
+                        line(v.signed_element())
+                    ),
+                )
+                .fix("this is the shape of a signature-wrapping attack; refuse the message"),
+            ));
+        }
+        let certs: Vec<&Certificate> =
+            v.certificate_indices().iter().filter_map(|i| self.idp.certificates().get(*i)).collect();
+        if self.sp.enforce_certificate_validity()
+            && !certs.iter().any(|c| c.is_valid_at(now))
+            && let Some(c) = certs.first()
+        {
+            let when = if now < c.not_before() { "is not yet valid" } else { "has expired" };
+            return Err(fail(
+                ErrorCode::CertificateExpired,
+                Detail::new(
+                    Stage::Signature,
+                    format!(
+                        "the {what} is signed by the trusted certificate {}, which {when} at {}",
+                        describe_cert(c),
+                        now.to_rfc3339()
+                    ),
+                )
+                .fix("import the IdP's current signing certificate (from its metadata), or set enforce_certificate_validity = false if the IdP deliberately keeps an expired certificate"),
+            ));
+        }
+        Ok(v)
     }
 
     fn assertion_count_error(&self, root: Element<'_>, n: usize) -> SsoError {
