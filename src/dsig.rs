@@ -330,6 +330,7 @@ pub enum DsigErrorKind {
 pub struct DsigError {
     kind: DsigErrorKind,
     untrusted: Option<Box<UntrustedKeyInfo>>,
+    value_verified_by: Vec<usize>,
 }
 
 /// The untrusted certificate found in a failed signature's `KeyInfo`.
@@ -350,7 +351,7 @@ pub struct UntrustedKeyInfo {
 
 impl DsigError {
     fn new(kind: DsigErrorKind) -> Self {
-        DsigError { kind, untrusted: None }
+        DsigError { kind, untrusted: None, value_verified_by: Vec::new() }
     }
     /// What failed.
     pub fn kind(&self) -> &DsigErrorKind {
@@ -359,6 +360,12 @@ impl DsigError {
     /// The untrusted `KeyInfo` certificate, when the signature verified with no trusted certificate.
     pub fn untrusted_key_info(&self) -> Option<&UntrustedKeyInfo> {
         self.untrusted.as_deref()
+    }
+    /// Indices (into the trusted slice) of the certificates whose key verified the `SignatureValue`
+    /// although the signature failed afterwards (a digest mismatch, an unresolvable reference). Empty
+    /// when no trusted key verified it.
+    pub fn signature_value_verified_by(&self) -> &[usize] {
+        &self.value_verified_by
     }
 }
 
@@ -810,7 +817,7 @@ fn key_info_certificates(sig: Element<'_>) -> Vec<Certificate> {
     out
 }
 
-/// The ID a same-document bare-name reference (`#id`, the ID an NCName) names.
+/// The ID a same-document bare-name reference (`#id`, the ID plain: see [`is_plain_id`]) names.
 fn bare_name(uri: &str) -> Result<&str, DsigErrorKind> {
     uri.strip_prefix('#')
         .filter(|id| is_plain_id(id))
@@ -952,7 +959,8 @@ pub fn verify_signature<'d>(
         Ok(p) => p,
         Err(kind) => return Err(with_key_info(DsigError::new(kind), signature, trusted)),
     };
-    let step = || -> Result<VerifiedSignature<'d>, (DsigErrorKind, bool)> {
+    let mut value_verified_by: Vec<usize> = Vec::new();
+    let mut step = || -> Result<VerifiedSignature<'d>, (DsigErrorKind, bool)> {
         // `bool`: whether some trusted certificate verified the signature value.
         let algorithm = parsed.algorithm.clone().map_err(|k| (k, false))?;
         let digest = parsed.digest.clone();
@@ -998,6 +1006,7 @@ pub fn verify_signature<'d>(
                 _ => (kind, false),
             });
         }
+        value_verified_by.clone_from(&verified);
         let element = signed_target(doc, parsed.uri, signature).map_err(|k| (k, true))?;
         let digest = digest.map_err(|k| (k, true))?;
         let expected = decode_b64(parsed.digest_value, "DigestValue").map_err(|k| (k, true))?;
@@ -1018,7 +1027,8 @@ pub fn verify_signature<'d>(
     match step() {
         Ok(v) => Ok(v),
         Err((kind, trusted_verified)) => {
-            let err = DsigError::new(kind);
+            let mut err = DsigError::new(kind);
+            err.value_verified_by = value_verified_by;
             if trusted_verified { Err(err) } else { Err(with_key_info(err, signature, trusted)) }
         }
     }
@@ -1330,7 +1340,11 @@ mod tests {
     #[test]
     fn bare_names_only() {
         assert_eq!(bare_name("#_a1"), Ok("_a1"));
-        for uri in ["", "#", "_a1", "#xpointer(/)", "#a b", "#1abc", "http://x/#a", "#a:b"] {
+        // UUID-shaped IDs that start with a digit are accepted (not NCNames, but common).
+        assert_eq!(bare_name("#1abc-2.3"), Ok("1abc-2.3"));
+        for uri in
+            ["", "#", "_a1", "#xpointer(/)", "#a b", "#a\"b", "#a'b", "http://x/#a", "#a:b", "#a/b", "#é"]
+        {
             assert_eq!(bare_name(uri), Err(DsigErrorKind::UnsupportedReferenceUri(uri.to_string())), "{uri}");
         }
     }

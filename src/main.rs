@@ -1,25 +1,32 @@
 //! The `samlguard` command-line tool (SPEC §3).
 //!
-//! This milestone has two commands, both for looking underneath a failing login:
+//! This milestone has three commands: one that judges a login as the service provider would, and two
+//! for looking underneath a failing one:
 //!
+//! * `samlguard validate --config SP.toml [--now T] [--request-id ID]... [--method M] [--json] INPUT`
+//!   validates a SAML Response against the SP configuration file and prints the accepted login or the
+//!   SSO error code with what was found, what was expected and the likely fix;
 //! * `samlguard dsig verify --cert CERT... [--allow-sha1] [--json] FILE` checks the document's one XML
 //!   signature against the trusted certificates and says precisely why it fails;
 //! * `samlguard c14n [--mode M] [--id ID] [--prefixes "p q"] FILE` prints canonical XML, to compare with
 //!   other implementations.
 //!
-//! Exit status: 0 success, 1 refused or failed (the reason on stderr, or in the JSON object), 2 usage
-//! error. Nothing here panics on any input: every failure is a message.
+//! Exit status: 0 success, 1 refused or failed (the reason on stderr, or in the JSON object; `validate`
+//! prints its verdict on stdout), 2 usage error. Nothing here panics on any input: every failure is a
+//! message.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
 mod cli;
 
-/// Checks SAML 2.0 XML signatures and shows canonical XML, saying exactly why a login fails.
+/// Validates SAML 2.0 responses, checks XML signatures and shows canonical XML, saying exactly why a
+/// login fails.
 #[derive(Debug, Parser)]
 #[command(name = "samlguard", version, about, propagate_version = true)]
 struct Cli {
@@ -29,6 +36,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Validates a SAML Response as the SP's Assertion Consumer Service would (all SAML rules).
+    ///
+    /// Exit status 0: accepted (the login is printed); 1: rejected with an SSO error code 1–32 (9 for a
+    /// bad configuration file), printed with what was found, what was expected and the likely fix.
+    Validate(ValidateArgs),
     /// XML-DSig operations (signature only: no SAML rules are applied).
     Dsig {
         #[command(subcommand)]
@@ -65,6 +77,31 @@ pub(crate) struct VerifyArgs {
     pub(crate) file: String,
 }
 
+/// `samlguard validate`.
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// The SP configuration file (TOML: [sp], [idp], optional [accounts]).
+    #[arg(long, value_name = "SP.toml")]
+    pub(crate) config: PathBuf,
+    /// The time to judge the response at, RFC 3339 (e.g. 2030-01-01T12:00:30Z). Default: the system clock.
+    #[arg(long, value_name = "RFC3339", value_parser = cli::validate::parse_now)]
+    pub(crate) now: Option<DateTime<Utc>>,
+    /// An outstanding AuthnRequest ID (the response's InResponseTo must be one). Repeat for several.
+    #[arg(long = "request-id", value_name = "ID")]
+    pub(crate) request_ids: Vec<String>,
+    /// The HTTP method the response arrived with (only POST is accepted, in any letter case).
+    #[arg(long, value_name = "M", default_value = "POST")]
+    pub(crate) method: String,
+    /// Print one JSON object: {"ok": true, "issuer": ..., "name_id": ..., ...} or
+    /// {"ok": false, "code": N, "description": ..., "detail": ...}.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// The response: raw XML, base64 of XML, or an urlencoded POST body with a SAMLResponse field
+    /// (detected automatically); `-` for standard input.
+    #[arg(value_name = "INPUT")]
+    pub(crate) input: String,
+}
+
 /// `samlguard c14n`.
 #[derive(Debug, Args)]
 pub(crate) struct C14nArgs {
@@ -93,6 +130,7 @@ pub(crate) struct C14nArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Validate(args) => cli::validate::run(&args),
         Command::Dsig { command: DsigCommand::Verify(args) } => cli::dsig::verify(&args),
         Command::C14n(args) => cli::c14n::run(&args),
     };

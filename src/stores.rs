@@ -38,6 +38,9 @@ pub trait RequestStore: Send + Sync {
 
 /// Assertion IDs already accepted, kept until the assertion's `NotOnOrAfter` plus the clock skew.
 pub trait ReplayCache: Send + Sync {
+    /// Whether `id` is recorded and unexpired at `now` (a read-only look, used to report a replay in
+    /// SPEC order; the atomic [`ReplayCache::insert_if_absent`] still decides).
+    fn contains(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
     /// Records `id` until `expires` unless it is already recorded (and unexpired at `now`); returns
     /// `true` when it was recorded now, `false` when it is a replay. Must be atomic.
     fn insert_if_absent(
@@ -153,6 +156,9 @@ impl Default for InMemoryReplayCache {
 }
 
 impl ReplayCache for InMemoryReplayCache {
+    fn contains(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(self.set.lock().get(id).is_some_and(|e| *e > now))
+    }
     fn insert_if_absent(
         &self,
         id: &str,

@@ -309,10 +309,12 @@ fn line(e: Element<'_>) -> usize {
 }
 
 /// How two URLs differ, in words an administrator can act on.
-fn explain_url_difference(found: &str, expected: &str) -> String {
+/// Returns what differs and the likely fix.
+fn explain_url_difference(found: &str, expected: &str) -> (String, String) {
+    const SAME: &str = "make the ACS URL registered at the IdP and acs_url in the SP configuration identical";
     let is_url = |u: &str| u.starts_with("https://") || u.starts_with("http://");
     if !is_url(found) || !is_url(expected) {
-        return "it is not the configured http(s) URL: make the ACS URL registered at the IdP and acs_url in the SP configuration identical".to_string();
+        return ("it is not an http(s) URL".to_string(), SAME.to_string());
     }
     fn parts(u: &str) -> (&str, &str, &str, &str) {
         let (scheme, rest) = u.split_once("://").unwrap_or(("", u));
@@ -358,13 +360,13 @@ fn explain_url_difference(found: &str, expected: &str) -> String {
         .iter()
         .any(|d| d.starts_with("the scheme") || d.starts_with("the port") || d.starts_with("the host"))
         && fpath.trim_end_matches('/') == epath.trim_end_matches('/');
-    let mut s = if diffs.is_empty() { "they differ".to_string() } else { diffs.join("; ") };
-    if proxy {
-        s.push_str(": probably a proxy or load balancer in front of the SP; set the ACS URL the IdP uses to the public URL, or configure acs_url to match it");
+    let s = if diffs.is_empty() { "they differ".to_string() } else { diffs.join("; ") };
+    let fix = if proxy {
+        "probably a proxy or load balancer in front of the SP rewrites the URL; register the public URL at the IdP, or configure acs_url to match what the IdP posts to".to_string()
     } else {
-        s.push_str(": make the ACS URL registered at the IdP and acs_url in the SP configuration identical");
-    }
-    s
+        SAME.to_string()
+    };
+    (s, fix)
 }
 
 fn describe_cert(c: &Certificate) -> String {
@@ -574,19 +576,13 @@ impl Validator {
         if let Some(dest) = root.attribute("Destination")
             && dest != self.sp.acs_url()
         {
-            {
-                return Err(fail(
-                    ErrorCode::RecipientMismatch,
-                    Detail::new(
-                        Stage::Response,
-                        format!(
-                            "the Response Destination is {dest:?}; {}",
-                            explain_url_difference(dest, self.sp.acs_url())
-                        ),
-                    )
-                    .expected(self.sp.acs_url().to_string()),
-                ));
-            }
+            let (how, fix) = explain_url_difference(dest, self.sp.acs_url());
+            return Err(fail(
+                ErrorCode::RecipientMismatch,
+                Detail::new(Stage::Response, format!("the Response Destination is {dest:?}; {how}"))
+                    .expected(self.sp.acs_url().to_string())
+                    .fix(fix),
+            ));
         }
         let in_response_to =
             root.attribute("InResponseTo").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -683,7 +679,30 @@ impl Validator {
         }
     }
 
-    fn signature_error(&self, e: DsigError, what: &str, at: usize) -> SsoError {
+    fn signature_error(&self, e: DsigError, what: &str, at: usize, now: DateTime<Utc>) -> SsoError {
+        // The certificates that verified the SignatureValue (when the failure came later, e.g. a digest
+        // mismatch) are all outside their validity window: SPEC ranks 15 above 23.
+        let value_certs: Vec<&Certificate> =
+            e.signature_value_verified_by().iter().filter_map(|i| self.idp.certificates().get(*i)).collect();
+        if self.sp.enforce_certificate_validity()
+            && e.untrusted_key_info().is_none()
+            && let Some(c) = value_certs.first()
+            && !value_certs.iter().any(|c| c.is_valid_at(now))
+        {
+            let when = if now < c.not_before() { "is not yet valid" } else { "has expired" };
+            return fail(
+                ErrorCode::CertificateExpired,
+                Detail::new(
+                    Stage::Signature,
+                    format!(
+                        "the {what} (line {at}) is signed by the trusted certificate {}, which {when} at {} (and the signature also fails: {e})",
+                        describe_cert(c),
+                        now.to_rfc3339()
+                    ),
+                )
+                .fix("import the IdP's current signing certificate (from its metadata)"),
+            );
+        }
         let code = if e.untrusted_key_info().is_some() {
             ErrorCode::IncorrectCertificate
         } else {
@@ -697,12 +716,22 @@ impl Validator {
             .collect();
         let mut d =
             Detail::new(Stage::Signature, format!("the signature of the {what} (line {at}) fails: {e}"));
-        if code == ErrorCode::IncorrectCertificate {
+        if let Some(u) = e.untrusted_key_info() {
             d = d.expected(format!(
                 "a signature by one of the {} trusted certificate(s): {}",
                 trusted.len(),
                 trusted.join("; ")
             ));
+            d = d.fix(if u.signature_verifies {
+                format!(
+                    "the IdP signs with {} now: it has probably rolled its signing certificate; check its current metadata and, if genuine, import that certificate ([idp] certificates)",
+                    u.certificate.fingerprint_colon()
+                )
+            } else {
+                "the signature does not verify even with the certificate the message carries: the message was altered or forged".to_string()
+            });
+        } else {
+            d = d.fix("the message was altered after signing, or it uses an algorithm or form the SP refuses; compare it with what the IdP sent");
         }
         fail(code, d)
     }
@@ -723,6 +752,10 @@ impl Validator {
             if let [sig] = outer.as_slice() {
                 self.verify_own_signature(root, *sig, now)?;
             }
+            return Err(self.assertion_count_error(root, 0));
+        }
+        if assertions.is_empty() {
+            // SPEC: a Success response with no assertion is 13, whether signed or not.
             return Err(self.assertion_count_error(root, 0));
         }
         if sigs.is_empty() {
@@ -829,7 +862,7 @@ impl Validator {
     ) -> Result<VerifiedSignature<'d>, SsoError> {
         let what = if el.local_name() == "Response" { "Response" } else { "Assertion" };
         let v = verify_signature(sig, self.idp.certificates(), self.sp.algorithms())
-            .map_err(|e| self.signature_error(e, what, line(sig)))?;
+            .map_err(|e| self.signature_error(e, what, line(sig), now))?;
         if v.signed_element() != el {
             return Err(fail(
                 ErrorCode::InvalidDigitalSignature,
@@ -983,6 +1016,11 @@ impl Validator {
                 ));
             }
         }
+        // A replay is reported here, in the 13 group of SPEC's order; the atomic record happens once
+        // every check has passed.
+        if self.replay.contains(&assertion_id, now).unwrap_or(false) {
+            return Err(replayed(&assertion_id));
+        }
         let issuer = a.child_named(SAML_NS, "Issuer").map(|e| e.text().trim().to_string());
         match issuer.as_deref() {
             Some(i) if i == self.idp.entity_id().trim() => {}
@@ -1109,13 +1147,7 @@ impl Validator {
             + skew;
         match self.replay.insert_if_absent(&assertion_id, keep_until, now) {
             Ok(true) => {}
-            Ok(false) => {
-                return Err(fail(
-                    ErrorCode::InvalidAssertion,
-                    Detail::new(Stage::Assertion, format!("the assertion {assertion_id:?} was already used (replay)"))
-                        .fix("each assertion is accepted once; the browser re-posted it or it was captured and replayed"),
-                ));
-            }
+            Ok(false) => return Err(replayed(&assertion_id)),
             Err(e) => return Err(inv(format!("the replay cache refused the assertion: {e}"))),
         }
         let session_index = authn.and_then(|s| s.attribute("SessionIndex")).map(str::to_string);
@@ -1183,30 +1215,34 @@ impl Validator {
             .filter(|sc| data(sc).and_then(|d| d.attribute("Recipient")) == Some(self.sp.acs_url()))
             .collect();
         if c1.is_empty() {
-            let found = if bearers.is_empty() {
-                "the assertion has no bearer SubjectConfirmation".to_string()
-            } else if recipients.is_empty() {
-                "no bearer SubjectConfirmationData carries a Recipient".to_string()
-            } else {
-                format!(
-                    "the bearer SubjectConfirmationData Recipient is {:?}; {}",
-                    recipients[0],
-                    explain_url_difference(&recipients[0], self.sp.acs_url())
+            let (found, fix) = if bearers.is_empty() {
+                (
+                    "the assertion has no bearer SubjectConfirmation".to_string(),
+                    "the IdP must confirm the subject with the bearer method (SAML Web SSO profile)"
+                        .to_string(),
                 )
+            } else if recipients.is_empty() {
+                (
+                    "no bearer SubjectConfirmationData carries a Recipient".to_string(),
+                    "the IdP must put the ACS URL in the bearer SubjectConfirmationData Recipient"
+                        .to_string(),
+                )
+            } else {
+                let (how, fix) = explain_url_difference(&recipients[0], self.sp.acs_url());
+                (format!("the bearer SubjectConfirmationData Recipient is {:?}; {how}", recipients[0]), fix)
             };
             return Err(fail(
                 ErrorCode::RecipientMismatch,
-                Detail::new(Stage::Assertion, found).expected(self.sp.acs_url().to_string()),
+                Detail::new(Stage::Assertion, found).expected(self.sp.acs_url().to_string()).fix(fix),
             ));
         }
         let irt = resp.in_response_to.as_deref();
-        let c2: Vec<Element<'_>> = c1
-            .iter()
-            .copied()
-            .filter(|sc| data(sc).and_then(|d| d.attribute("InResponseTo")).map(str::trim) == irt)
-            .collect();
-        if c2.is_empty() {
-            let got = data(&c1[0]).and_then(|d| d.attribute("InResponseTo"));
+        // Every bearer confirmation must carry the Response's InResponseTo (absent when unsolicited).
+        let irt_of = |sc: &Element<'d>| data(sc).and_then(|d| d.attribute("InResponseTo")).map(str::trim);
+        let mismatch = bearers.iter().find(|sc| irt_of(sc) != irt);
+        let c2: Vec<Element<'_>> = if mismatch.is_some() { Vec::new() } else { c1.clone() };
+        if let Some(bad) = mismatch {
+            let got = irt_of(bad);
             let found = match (irt, got) {
                 (Some(r), None) => format!(
                     "the Response answers {r:?} but the bearer SubjectConfirmationData has no InResponseTo"
@@ -1267,6 +1303,14 @@ impl Validator {
     }
 }
 
+fn replayed(assertion_id: &str) -> SsoError {
+    fail(
+        ErrorCode::InvalidAssertion,
+        Detail::new(Stage::Assertion, format!("the assertion {assertion_id:?} was already used (replay)"))
+            .fix("each assertion is accepted once; the browser re-posted it or it was captured and replayed"),
+    )
+}
+
 fn inv_time(b: DateTime<Utc>, now: DateTime<Utc>, skew: chrono::Duration) -> SsoError {
     fail(
         ErrorCode::InvalidAssertion,
@@ -1286,12 +1330,14 @@ mod tests {
 
     #[test]
     fn explains_proxy_differences() {
-        let s = explain_url_difference("http://sp.example.com/acs", "https://sp.example.com/acs");
-        assert!(s.contains("scheme differs") && s.contains("proxy"), "{s}");
-        let s = explain_url_difference("https://sp.example.com/acs/", "https://sp.example.com/acs");
-        assert!(s.contains("trailing slash"), "{s}");
-        let s = explain_url_difference("https://sp.example.com:8443/acs", "https://sp.example.com/acs");
+        let (s, fix) = explain_url_difference("http://sp.example.com/acs", "https://sp.example.com/acs");
+        assert!(s.contains("scheme differs") && fix.contains("proxy"), "{s} / {fix}");
+        let (s, fix) = explain_url_difference("https://sp.example.com/acs/", "https://sp.example.com/acs");
+        assert!(s.contains("trailing slash") && !fix.contains("proxy"), "{s}");
+        let (s, _) = explain_url_difference("https://sp.example.com:8443/acs", "https://sp.example.com/acs");
         assert!(s.contains("port differs"), "{s}");
+        let (s, _) = explain_url_difference("ancestor", "https://sp.example.com/acs");
+        assert!(s.contains("not an http(s) URL"), "{s}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub(crate) mod c14n;
 pub(crate) mod dsig;
+pub(crate) mod validate;
 
 use std::fs::File;
 use std::io::{self, Read, Write};
