@@ -58,6 +58,7 @@ struct RawAccounts {
     #[serde(default)]
     allowed_roles: Vec<String>,
     role_attribute: Option<String>,
+    max_accounts: Option<usize>,
     #[serde(default)]
     users: Vec<RawUser>,
 }
@@ -122,7 +123,19 @@ impl Config {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             err(
                 path,
-                format!("is not a valid samlguard configuration: {}", e.to_string().trim()),
+                {
+                    let at = e
+                        .span()
+                        .and_then(|r| text.get(..r.start))
+                        .map(|before| before.matches('\n').count() + 1);
+                    match at {
+                        Some(line) => format!(
+                            "is not a valid samlguard configuration: line {line}: {}",
+                            e.message().trim()
+                        ),
+                        None => format!("is not a valid samlguard configuration: {}", e.message().trim()),
+                    }
+                },
                 "compare it with the documented [sp]/[idp]/[accounts] keys",
             )
         })?;
@@ -239,7 +252,18 @@ impl Config {
         let accounts = match raw.accounts {
             None => None,
             Some(a) => {
-                let store = InMemoryAccounts::new(a.users.len().saturating_add(10_000));
+                let capacity = a.max_accounts.unwrap_or(a.users.len().saturating_add(10_000));
+                if capacity < a.users.len() {
+                    return Err(err(
+                        path,
+                        format!(
+                            "[accounts] max_accounts is {capacity} but {} users are listed",
+                            a.users.len()
+                        ),
+                        "raise max_accounts or list fewer users",
+                    ));
+                }
+                let store = InMemoryAccounts::new(capacity);
                 for u in a.users {
                     let status = match u.status.as_deref() {
                         None => AccountStatus::Active,

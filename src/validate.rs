@@ -342,7 +342,7 @@ fn explain_url_difference(found: &str, expected: &str) -> (String, String) {
     } else if fh != eh {
         diffs.push("the host differs only in letter case".to_string());
     }
-    if default_port(fs, fp) != default_port(es, ep) || (fp.is_empty() != ep.is_empty() && fs == es) {
+    if !(fp.is_empty() && ep.is_empty()) && default_port(fs, fp) != default_port(es, ep) {
         diffs.push(format!(
             "the port differs ({} vs {})",
             if fp.is_empty() { "none" } else { fp },
@@ -509,7 +509,7 @@ impl Validator {
         }
         base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()).map_err(|e| {
             t(
-                format!("the SAMLResponse is not valid base64: {e}"),
+                format!("the SAMLResponse is not valid base64 ({})", e.to_string().trim_end_matches('.')),
                 "the field was damaged in transit or is not a SAML POST binding value",
             )
         })
@@ -540,7 +540,17 @@ impl Validator {
         }
         match root.attribute("Version") {
             Some("2.0") => {}
-            other => return Err(bad(format!("Response Version is {other:?}; only \"2.0\" is accepted"))),
+            other => {
+                return Err(fail(
+                    ErrorCode::InvalidResponse,
+                    Detail::new(
+                        Stage::Response,
+                        format!("the Response Version is {}", describe_value(other)),
+                    )
+                    .expected("2.0")
+                    .fix("only SAML 2.0 responses are accepted; configure the IdP for SAML 2.0"),
+                ));
+            }
         }
         let id = root.attribute("ID").map(str::trim).unwrap_or("");
         if id.is_empty() {
@@ -939,7 +949,15 @@ impl Validator {
         match a.attribute("Version") {
             Some("2.0") => {}
             other => {
-                return Err(inv(format!("the Assertion Version is {other:?}; only \"2.0\" is accepted")));
+                return Err(fail(
+                    ErrorCode::InvalidAssertion,
+                    Detail::new(
+                        Stage::Assertion,
+                        format!("the Assertion Version is {}", describe_value(other)),
+                    )
+                    .expected("2.0")
+                    .fix("only SAML 2.0 assertions are accepted; configure the IdP for SAML 2.0"),
+                ));
             }
         }
         let assertion_id = a.attribute("ID").map(str::trim).unwrap_or("").to_string();
@@ -1300,6 +1318,14 @@ impl Validator {
                 Detail::new(Stage::Assertion, "no usable bearer SubjectConfirmation"),
             )
         }))
+    }
+}
+
+/// An optional attribute value for a detail: quoted, or "missing".
+fn describe_value(v: Option<&str>) -> String {
+    match v {
+        Some(v) => format!("{v:?}"),
+        None => "missing".to_string(),
     }
 }
 
