@@ -444,12 +444,17 @@ fn canonicalization_matches_libxml2() {
             ));
         }
     }
-    println!(
-        "c14n differential: {} documents, {} cases, {} mismatches",
-        docs.len(),
-        cases.len(),
-        mismatches.len()
-    );
+    {
+        // Straight to stderr: shows even when the test harness captures output.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "c14n differential: {} documents, {} cases, {} mismatches",
+            docs.len(),
+            cases.len(),
+            mismatches.len()
+        );
+    }
     assert!(
         mismatches.is_empty(),
         "{} of {} cases differ from lxml:\n\n{}",

@@ -668,6 +668,12 @@ fn sources(rows: &[support::Row]) -> Vec<String> {
         .collect()
 }
 
+/// Writes a line to stderr directly, so that it shows even when the test harness captures output.
+fn report(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 #[test]
 fn c14n_vectors_are_byte_exact() {
     let interop = support::interop_dir();
@@ -686,7 +692,7 @@ fn c14n_vectors_are_byte_exact() {
             }
             Ok(Verdict::Skipped(reason)) => {
                 c[2] += 1;
-                println!("skipped {}: {reason}", row["id"]);
+                report(&format!("skipped {}: {reason}", row["id"]));
             }
             Err(e) => {
                 failures.push(format!("{} ({}, {}): {e}", row["id"], row["algorithm"], row["selection"]))
@@ -694,9 +700,9 @@ fn c14n_vectors_are_byte_exact() {
         }
     }
     for (source, [bytes, rejected, skipped]) in &counts {
-        println!(
+        report(&format!(
             "c14n vectors {source}: {bytes} byte-exact, {rejected} rejected as required, {skipped} skipped"
-        );
+        ));
     }
     assert!(
         failures.is_empty(),
