@@ -38,6 +38,7 @@ struct RawSp {
     max_response_bytes: Option<i64>,
     allow_sha1: Option<bool>,
     certificate: Option<String>,
+    private_key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +107,16 @@ fn err(path: &Path, found: impl std::fmt::Display, fix: &str) -> SsoError {
 
 impl Config {
     /// Loads and checks a configuration file. Every problem is code 9, naming the file and the reason.
+    ///
+    /// ```
+    /// use samlguard::{Config, ErrorCode};
+    /// let config = Config::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/sp.toml"))?;
+    /// assert_eq!(config.service_provider().acs_url(), "https://sp.example.com/saml/acs");
+    /// let err = Config::from_file("/nonexistent/sp.toml").unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::ConfigurationError); // 9, naming the file
+    /// assert!(err.detail().found.starts_with("/nonexistent/sp.toml: cannot be read"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_file(path: impl AsRef<Path>) -> Result<Config, SsoError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path)
@@ -115,6 +126,26 @@ impl Config {
     }
 
     /// Loads a configuration from TOML text; relative paths resolve against `base_dir`.
+    ///
+    /// ```
+    /// use samlguard::{Config, ErrorCode};
+    /// let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys");
+    /// let toml = r#"
+    /// [sp]
+    /// entity_id = "https://sp.example.com/saml/metadata"
+    /// acs_url = "https://sp.example.com/saml/acs"
+    /// clock_skew_seconds = 60
+    /// [idp]
+    /// entity_id = "https://idp.example.com/metadata"
+    /// certificates = ["rsa2048.crt"] # relative to base_dir
+    /// "#;
+    /// let config = Config::from_toml_str(toml, keys)?;
+    /// assert_eq!(config.service_provider().clock_skew().as_secs(), 60);
+    /// // A misspelt key is refused rather than ignored.
+    /// let typo = toml.replace("clock_skew_seconds", "clock_skew_secs");
+    /// assert_eq!(Config::from_toml_str(&typo, keys).unwrap_err().code(), ErrorCode::ConfigurationError);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_toml_str(text: &str, base_dir: impl AsRef<Path>) -> Result<Config, SsoError> {
         Self::from_toml(text, base_dir.as_ref(), Path::new("(inline configuration)"))
     }
@@ -189,6 +220,15 @@ impl Config {
             if let Some(first) = certs.into_iter().next() {
                 b = b.certificate(first);
             }
+        }
+        if let Some(k) = s.private_key {
+            let p = base.join(k);
+            let pem = std::fs::read(&p)
+                .map_err(|e| err(&p, format!("cannot be read: {e}"), "check [sp] private_key"))?;
+            let key = crate::cert::SigningKey::from_pkcs8_pem(&pem).map_err(|e| {
+                err(&p, format!("is not a usable [sp] private_key: {e}"), "use an unencrypted PKCS#8 PEM key")
+            })?;
+            b = b.signing_key(key);
         }
         let sp =
             b.build().map_err(|e| err(path, &e.detail().found, e.detail().fix.as_deref().unwrap_or("")))?;
@@ -294,22 +334,65 @@ impl Config {
     }
 
     /// The service provider.
+    ///
+    /// ```
+    /// # let config = samlguard::Config::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/sp.toml"))?;
+    /// let sp = config.service_provider();
+    /// assert!(sp.want_assertions_signed());
+    /// assert_eq!(sp.required_attributes(), ["firstname", "lastname", "email"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn service_provider(&self) -> &ServiceProvider {
         &self.sp
     }
     /// The identity provider.
+    ///
+    /// ```
+    /// # let config = samlguard::Config::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/sp.toml"))?;
+    /// let idp = config.identity_provider();
+    /// assert_eq!(idp.entity_id(), "http://www.okta.com/exk8d2f4h6j8l0n2p4r6");
+    /// assert_eq!(idp.certificates().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn identity_provider(&self) -> &IdentityProvider {
         &self.idp
     }
     /// The in-memory account directory from `[accounts]`, if present.
+    ///
+    /// ```
+    /// # let config = samlguard::Config::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/sp.toml"))?;
+    /// use samlguard::AccountStatus;
+    /// let accounts = config.accounts().expect("the demo has an [accounts] table");
+    /// assert_eq!(accounts.len(), 4);
+    /// assert_eq!(accounts.get("bob@example.com").unwrap().status, AccountStatus::Locked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn accounts(&self) -> Option<&InMemoryAccounts> {
         self.accounts.as_ref().map(|(a, _)| a.as_ref())
     }
     /// The file this configuration came from.
+    ///
+    /// ```
+    /// # let config = samlguard::Config::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/sp.toml"))?;
+    /// assert!(config.path().ends_with("testdata/demo/sp.toml"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn path(&self) -> &Path {
         &self.path
     }
     /// A validator for this configuration (with the `[accounts]` checks when present).
+    ///
+    /// ```
+    /// # let config = samlguard::Config::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/sp.toml"))?;
+    /// use samlguard::SsoRequest;
+    /// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// let body = std::fs::read_to_string(format!("{demo}response-accepted.b64"))?;
+    /// let request = SsoRequest::saml_response(body.trim(), "2030-01-01T12:00:30Z".parse()?);
+    /// let login = config.validator().validate(&request)?;
+    /// assert_eq!(login.name_id.value, "alice@example.com");
+    /// assert_eq!(login.account.unwrap().role.as_deref(), Some("user")); // from [accounts]
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn validator(&self) -> Validator {
         let mut b = Validator::builder(self.sp.clone(), self.idp.clone());
         if let Some((store, policy)) = &self.accounts {

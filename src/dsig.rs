@@ -17,6 +17,15 @@ use crate::cert::{Certificate, KeyError, PublicKey, SignatureScheme, SigningKey}
 use crate::xml::{Document, Element, NodeKind};
 
 /// The XML-DSig namespace.
+///
+/// ```
+/// use samlguard::{DSIG_NS, Document, find_signatures};
+/// let xml = format!(r#"<r><ds:Signature xmlns:ds="{DSIG_NS}"/><Signature/></r>"#);
+/// let doc = Document::parse_str(&xml).unwrap();
+/// let found = find_signatures(&doc); // only the one in the XML-DSig namespace
+/// assert_eq!(found.len(), 1);
+/// assert!(found[0].is(DSIG_NS, "Signature"));
+/// ```
 pub const DSIG_NS: &str = "http://www.w3.org/2000/09/xmldsig#";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
@@ -159,6 +168,13 @@ fn lookup(uri: &str) -> Option<Known> {
 
 impl DigestAlgorithm {
     /// The algorithm named by a `DigestMethod` URI.
+    ///
+    /// ```
+    /// use samlguard::DigestAlgorithm;
+    /// let sha1 = DigestAlgorithm::from_uri("http://www.w3.org/2000/09/xmldsig#sha1");
+    /// assert_eq!(sha1, Some(DigestAlgorithm::Sha1)); // known; refused unless the policy allows SHA-1
+    /// assert_eq!(DigestAlgorithm::from_uri("http://www.w3.org/2001/04/xmldsig-more#md5"), None);
+    /// ```
     pub fn from_uri(uri: &str) -> Option<Self> {
         match lookup(uri) {
             Some(Known::Digest(d)) => Some(d),
@@ -189,6 +205,13 @@ impl DigestAlgorithm {
 
 impl SignatureAlgorithm {
     /// The algorithm named by a `SignatureMethod` URI.
+    ///
+    /// ```
+    /// use samlguard::SignatureAlgorithm;
+    /// let uri = "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1";
+    /// assert_eq!(SignatureAlgorithm::from_uri(uri), Some(SignatureAlgorithm::RsaPssSha256));
+    /// assert_eq!(SignatureAlgorithm::from_uri("http://www.w3.org/2000/09/xmldsig#dsa-sha1"), None);
+    /// ```
     pub fn from_uri(uri: &str) -> Option<Self> {
         match lookup(uri) {
             Some(Known::Signature(s)) => Some(s),
@@ -249,17 +272,60 @@ pub struct AlgorithmPolicy {
 impl AlgorithmPolicy {
     /// Accepts SHA-1 digests and RSA-SHA1 signatures. SHA-1 collisions are practical; use this only for an
     /// IdP that cannot be reconfigured, and plan its removal.
+    ///
+    /// ```
+    /// use samlguard::{AlgorithmPolicy, Certificate, DigestAlgorithm, Document, DsigErrorKind};
+    /// use samlguard::{Signer, SigningKey, verify_document};
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// // An IdP that still digests with SHA-1.
+    /// let signed = Signer::new(key, cert.clone())
+    ///     .digest_algorithm(DigestAlgorithm::Sha1)
+    ///     .sign_enveloped(r#"<Response ID="r1"><Issuer>legacy-idp</Issuer></Response>"#, "r1")?;
+    /// let doc = Document::parse_str(&signed)?;
+    /// let err = verify_document(&doc, &[cert.clone()], &AlgorithmPolicy::default()).unwrap_err();
+    /// assert!(matches!(err.kind(), DsigErrorKind::AlgorithmRefused { role: "digest", .. }));
+    /// let legacy = AlgorithmPolicy::default().legacy_allow_sha1();
+    /// assert_eq!(verify_document(&doc, &[cert], &legacy)?.digest_algorithm(), DigestAlgorithm::Sha1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn legacy_allow_sha1(mut self) -> Self {
         self.allow_sha1 = true;
         self
     }
     /// Whether SHA-1 is accepted.
+    ///
+    /// ```
+    /// use samlguard::AlgorithmPolicy;
+    /// let policy = AlgorithmPolicy::default();
+    /// assert!(!policy.allows_sha1());
+    /// assert!(policy.legacy_allow_sha1().allows_sha1());
+    /// ```
     pub fn allows_sha1(&self) -> bool {
         self.allow_sha1
     }
 }
 
 /// Why a signature was refused. Each variant says precisely what failed.
+///
+/// ```
+/// use samlguard::{AlgorithmPolicy, Document, DsigErrorKind, load_certificates, verify_document};
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+/// let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+/// // The NameID was changed after signing.
+/// let doc = Document::parse(&std::fs::read(format!("{demo}tampered-response.xml"))?)?;
+/// let err = verify_document(&doc, &trusted, &AlgorithmPolicy::default()).unwrap_err();
+/// match err.kind() {
+///     DsigErrorKind::DigestMismatch { id } => assert_eq!(id, "_8f0d2c6e4b1a4f7e9c3d5a7b9e1f3a5c"),
+///     other => panic!("unexpected: {other}"),
+/// }
+/// // No signature at all.
+/// let doc = Document::parse(&std::fs::read(format!("{demo}response.xml"))?)?;
+/// let err = verify_document(&doc, &trusted, &AlgorithmPolicy::default()).unwrap_err();
+/// assert_eq!(err.kind(), &DsigErrorKind::NoSignature);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DsigErrorKind {
@@ -326,6 +392,25 @@ pub enum DsigErrorKind {
 /// A refused signature: the reason, and — when no trusted certificate verified the signature value —
 /// the certificate the signature's `KeyInfo` carries, if that certificate is not trusted (the usual sign
 /// that the IdP rolled its signing key).
+///
+/// ```
+/// use samlguard::{AlgorithmPolicy, Certificate, Document, DsigErrorKind, Signer, SigningKey};
+/// use samlguard::verify_document;
+/// let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+/// let trusted = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+/// // The IdP rolled its key: it now signs with a key pair the SP does not trust yet.
+/// let new_key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048-clone.key"))?)?;
+/// let new_cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048-clone.crt"))?)?;
+/// let xml = r#"<Response ID="r1"><Issuer>https://idp.example.com</Issuer></Response>"#;
+/// let signed = Signer::new(new_key, new_cert.clone()).sign_enveloped(xml, "r1")?;
+/// let doc = Document::parse_str(&signed)?;
+/// let err = verify_document(&doc, &[trusted], &AlgorithmPolicy::default()).unwrap_err();
+/// assert_eq!(err.kind(), &DsigErrorKind::BadSignatureValue { tried: 1 });
+/// let untrusted = err.untrusted_key_info().expect("KeyInfo carries the new certificate");
+/// assert_eq!(untrusted.certificate, new_cert);
+/// assert!(err.to_string().contains("rolled its signing certificate"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DsigError {
     kind: DsigErrorKind,
@@ -334,6 +419,24 @@ pub struct DsigError {
 }
 
 /// The untrusted certificate found in a failed signature's `KeyInfo`.
+///
+/// ```
+/// # use samlguard::*;
+/// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+/// # let trusted = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+/// # // The IdP rolled its key: it now signs with a key pair the SP does not trust yet.
+/// # let new_key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048-clone.key"))?)?;
+/// # let new_cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048-clone.crt"))?)?;
+/// # let xml = r#"<Response ID="r1"><Issuer>https://idp.example.com</Issuer></Response>"#;
+/// # let signed = Signer::new(new_key, new_cert.clone()).sign_enveloped(xml, "r1")?;
+/// # let doc = Document::parse_str(&signed)?;
+/// # let err = verify_document(&doc, &[trusted], &AlgorithmPolicy::default()).unwrap_err();
+/// let untrusted = err.untrusted_key_info().unwrap();
+/// // SignedInfo is intact and signed by the KeyInfo certificate's key: a rollover, not tampering.
+/// assert!(untrusted.signature_checked && untrusted.signature_verifies);
+/// println!("the IdP now signs with {}", untrusted.certificate.fingerprint_colon());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UntrustedKeyInfo {
@@ -354,16 +457,54 @@ impl DsigError {
         DsigError { kind, untrusted: None, value_verified_by: Vec::new() }
     }
     /// What failed.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, DsigErrorKind, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+    /// let doc = Document::parse(&std::fs::read(format!("{demo}tampered-response.xml"))?)?;
+    /// let err = verify_document(&doc, &trusted, &AlgorithmPolicy::default()).unwrap_err();
+    /// assert!(matches!(err.kind(), DsigErrorKind::DigestMismatch { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn kind(&self) -> &DsigErrorKind {
         &self.kind
     }
     /// The untrusted `KeyInfo` certificate, when the signature verified with no trusted certificate.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let trusted = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// # // The IdP rolled its key: it now signs with a key pair the SP does not trust yet.
+    /// # let new_key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048-clone.key"))?)?;
+    /// # let new_cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048-clone.crt"))?)?;
+    /// # let xml = r#"<Response ID="r1"><Issuer>https://idp.example.com</Issuer></Response>"#;
+    /// # let signed = Signer::new(new_key, new_cert.clone()).sign_enveloped(xml, "r1")?;
+    /// # let doc = Document::parse_str(&signed)?;
+    /// # let err = verify_document(&doc, &[trusted], &AlgorithmPolicy::default()).unwrap_err();
+    /// let info = err.untrusted_key_info().unwrap();
+    /// assert_eq!(info.certificate.subject(), "CN=samlguard-test-rsa2048, O=samlguard tests, C=US");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn untrusted_key_info(&self) -> Option<&UntrustedKeyInfo> {
         self.untrusted.as_deref()
     }
     /// Indices (into the trusted slice) of the certificates whose key verified the `SignatureValue`
     /// although the signature failed afterwards (a digest mismatch, an unresolvable reference). Empty
     /// when no trusted key verified it.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+    /// let doc = Document::parse(&std::fs::read(format!("{demo}tampered-response.xml"))?)?;
+    /// let err = verify_document(&doc, &trusted, &AlgorithmPolicy::default()).unwrap_err();
+    /// // The trusted key signed SignedInfo, but the content changed afterwards.
+    /// assert_eq!(err.signature_value_verified_by(), [0]);
+    /// assert!(err.untrusted_key_info().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn signature_value_verified_by(&self) -> &[usize] {
         &self.value_verified_by
     }
@@ -462,6 +603,19 @@ impl From<DsigErrorKind> for DsigError {
 ///
 /// Read signed values only through [`VerifiedSignature::signed_element`]: it is the very node the
 /// reference resolved to.
+///
+/// ```
+/// use samlguard::{AlgorithmPolicy, Document, load_certificates, verify_document};
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+/// let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+/// let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+/// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+/// let response = verified.signed_element();
+/// assert_eq!(response.local_name(), "Response");
+/// let signer = &trusted[verified.certificate_indices()[0]];
+/// assert_eq!(signer.subject(), "CN=samlguard-test-rsa2048, O=samlguard tests, C=US");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct VerifiedSignature<'d> {
     signed: Element<'d>,
@@ -474,27 +628,93 @@ pub struct VerifiedSignature<'d> {
 
 impl<'d> VerifiedSignature<'d> {
     /// The element the signature covers.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+    /// # let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+    /// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+    /// let response = verified.signed_element();
+    /// assert_eq!(response.attribute("ID"), Some("_8f0d2c6e4b1a4f7e9c3d5a7b9e1f3a5c"));
+    /// assert_eq!(response.attribute("Destination"), Some("https://sp.example.com/saml/acs"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn signed_element(&self) -> Element<'d> {
         self.signed
     }
     /// The `ds:Signature` element.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+    /// # let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+    /// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+    /// // Enveloped: the signature sits inside the element it signs.
+    /// assert_eq!(verified.signature_element().parent_element(), Some(verified.signed_element()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn signature_element(&self) -> Element<'d> {
         self.signature
     }
     /// Indices (into the trusted slice given to the verifier) of every certificate whose key verified
     /// the signature value, in the order given.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+    /// let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// // During a rollover the SP trusts the next certificate and the current one.
+    /// let mut trusted = load_certificates(&std::fs::read(format!("{keys}rsa3072.crt"))?)?;
+    /// trusted.extend(load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?);
+    /// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+    /// assert_eq!(verified.certificate_indices(), [1]); // still signed with the current one
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn certificate_indices(&self) -> &[usize] {
         &self.certificates
     }
     /// The digest algorithm of the reference.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, DigestAlgorithm, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+    /// # let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+    /// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+    /// assert_eq!(verified.digest_algorithm(), DigestAlgorithm::Sha256);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn digest_algorithm(&self) -> DigestAlgorithm {
         self.digest
     }
     /// The signature algorithm.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, SignatureAlgorithm, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+    /// # let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+    /// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+    /// assert_eq!(verified.signature_algorithm(), SignatureAlgorithm::RsaSha256);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn signature_algorithm(&self) -> SignatureAlgorithm {
         self.algorithm
     }
     /// The canonicalization applied to the referenced element.
+    ///
+    /// ```
+    /// # use samlguard::{AlgorithmPolicy, C14nAlgorithm, Document, load_certificates, verify_document};
+    /// # let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+    /// # let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+    /// # let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+    /// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+    /// assert_eq!(verified.reference_canonicalization(), C14nAlgorithm::Exclusive);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reference_canonicalization(&self) -> C14nAlgorithm {
         self.c14n
     }
@@ -503,8 +723,14 @@ impl<'d> VerifiedSignature<'d> {
 /// Every `ds:Signature` element of the document, in document order.
 ///
 /// ```
-/// let doc = samlguard::Document::parse_str("<a/>").unwrap();
-/// assert!(samlguard::find_signatures(&doc).is_empty());
+/// use samlguard::{Document, find_signatures};
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+/// let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+/// let signatures = find_signatures(&doc);
+/// assert_eq!(signatures.len(), 1);
+/// assert_eq!(signatures[0].parent_element().unwrap().local_name(), "Response");
+/// assert!(find_signatures(&Document::parse_str("<a/>")?).is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn find_signatures(doc: &Document) -> Vec<Element<'_>> {
     doc.elements().filter(|e| e.is(DSIG_NS, "Signature")).collect()
@@ -513,12 +739,19 @@ pub fn find_signatures(doc: &Document) -> Vec<Element<'_>> {
 /// Verifies the document's only signature (the `samlguard dsig verify` rule: exactly one
 /// `ds:Signature`, whose one reference names an element by ID).
 ///
-/// ```no_run
-/// use samlguard::{verify_document, AlgorithmPolicy, Certificate, Document};
-/// let cert = Certificate::from_pem(&std::fs::read("idp.pem")?)?;
-/// let doc = Document::parse(&std::fs::read("signed.xml")?)?;
-/// let verified = verify_document(&doc, &[cert], &AlgorithmPolicy::default())?;
-/// println!("signed element: {:?}", verified.signed_element());
+/// ```
+/// use samlguard::{AlgorithmPolicy, Document, DsigErrorKind, load_certificates, verify_document};
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/demo/");
+/// let trusted = load_certificates(&std::fs::read(format!("{demo}idp.crt"))?)?;
+/// let doc = Document::parse(&std::fs::read(format!("{demo}signed-response.xml"))?)?;
+/// let verified = verify_document(&doc, &trusted, &AlgorithmPolicy::default())?;
+/// // Read signed values from the signed element only.
+/// let issuer = verified.signed_element().child_elements().next().unwrap();
+/// assert_eq!(issuer.text(), "https://idp.example.com/metadata");
+///
+/// let tampered = Document::parse(&std::fs::read(format!("{demo}tampered-response.xml"))?)?;
+/// let err = verify_document(&tampered, &trusted, &AlgorithmPolicy::default()).unwrap_err();
+/// assert!(matches!(err.kind(), DsigErrorKind::DigestMismatch { .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn verify_document<'d>(
@@ -937,16 +1170,24 @@ fn canonical_signed_info(p: &Parsed<'_>) -> Result<Vec<u8>, DsigErrorKind> {
 
 /// Verifies one `ds:Signature` element against the trusted certificates.
 ///
-/// ```no_run
-/// use samlguard::{find_signatures, verify_signature, AlgorithmPolicy, Certificate, Document};
-/// let trusted = vec![Certificate::from_pem(&std::fs::read("idp.pem")?)?];
-/// let doc = Document::parse(&std::fs::read("response.xml")?)?;
+/// ```
+/// use samlguard::{AlgorithmPolicy, Certificate, Document, Signer, SigningKey};
+/// use samlguard::{find_signatures, verify_signature};
+/// let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+/// let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+/// let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+/// // A Response whose assertion and Response are both signed, as Okta sends them.
+/// let xml = r#"<Response ID="r1"><Issuer>idp</Issuer><Assertion ID="a1"><Issuer>idp</Issuer></Assertion>
+/// </Response>"#;
+/// let signer = Signer::new(key, cert.clone());
+/// let signed = signer.sign_enveloped(&signer.sign_enveloped(xml, "a1")?, "r1")?;
+/// let doc = Document::parse_str(&signed)?;
+/// let mut covered = Vec::new();
 /// for sig in find_signatures(&doc) {
-///     match verify_signature(sig, &trusted, &AlgorithmPolicy::default()) {
-///         Ok(v) => println!("{} is signed", v.signed_element().local_name()),
-///         Err(e) => println!("refused: {e}"),
-///     }
+///     let verified = verify_signature(sig, &[cert.clone()], &AlgorithmPolicy::default())?;
+///     covered.push(verified.signed_element().local_name());
 /// }
+/// assert_eq!(covered, ["Response", "Assertion"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn verify_signature<'d>(
@@ -1038,6 +1279,21 @@ pub fn verify_signature<'d>(
 /// trusted certificate had verified the signature. A `KeyInfo` certificate carrying a trusted key (a
 /// renewed certificate for the same key, say) is not reported: importing it would change nothing.
 fn with_key_info(mut err: DsigError, signature: Element<'_>, trusted: &[Certificate]) -> DsigError {
+    // When the failure came before the trusted keys were tried (a refused transform or algorithm, a
+    // structural problem), try them leniently now: if one verifies the SignatureValue, the IdP's own key
+    // signed this and no untrusted KeyInfo certificate is to blame.
+    let by_trusted: Vec<usize> = trusted
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| signature_value_verifies_with(signature, t) == Some(true))
+        .map(|(i, _)| i)
+        .collect();
+    if !by_trusted.is_empty() {
+        if err.value_verified_by.is_empty() {
+            err.value_verified_by = by_trusted;
+        }
+        return err;
+    }
     let certs = key_info_certificates(signature);
     let Some(untrusted) = certs.into_iter().find(|c| !trusted.iter().any(|t| t.same_public_key(c))) else {
         return err;
@@ -1078,6 +1334,20 @@ fn signature_value_verifies_with(signature: Element<'_>, cert: &Certificate) -> 
 // ---------------------------------------------------------------------------------------------
 
 /// Where the enveloped `ds:Signature` goes inside the signed element.
+///
+/// ```
+/// use samlguard::{Certificate, Document, SignaturePlacement, Signer, SigningKey};
+/// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+/// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+/// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+/// let signed = Signer::new(key, cert)
+///     .placement(SignaturePlacement::LastChild)
+///     .sign_enveloped(r#"<a ID="x1"><b>data</b></a>"#, "x1")?;
+/// let doc = Document::parse_str(&signed)?;
+/// let children: Vec<_> = doc.root_element().child_elements().map(|e| e.local_name()).collect();
+/// assert_eq!(children, ["b", "Signature"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignaturePlacement {
@@ -1097,6 +1367,21 @@ pub enum SignaturePlacement {
 
 impl SignaturePlacement {
     /// Right after the SAML 2.0 `Issuer` element, as the SAML schema requires.
+    ///
+    /// ```
+    /// use samlguard::{Certificate, Document, SignaturePlacement, Signer, SigningKey};
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1">
+    /// <saml:Issuer>idp</saml:Issuer><saml:Subject/></saml:Assertion>"#;
+    /// let signer = Signer::new(key, cert).placement(SignaturePlacement::after_saml_issuer());
+    /// let signed = signer.sign_enveloped(xml, "a1")?;
+    /// let doc = Document::parse_str(&signed)?;
+    /// let children: Vec<_> = doc.root_element().child_elements().map(|e| e.local_name()).collect();
+    /// assert_eq!(children, ["Issuer", "Signature", "Subject"]); // the order the SAML schema requires
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn after_saml_issuer() -> Self {
         SignaturePlacement::After {
             namespace: "urn:oasis:names:tc:SAML:2.0:assertion".into(),
@@ -1106,6 +1391,20 @@ impl SignaturePlacement {
 }
 
 /// Why signing failed.
+///
+/// ```
+/// use samlguard::{Certificate, DsigErrorKind, SignError, Signer, SigningKey};
+/// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+/// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+/// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+/// let signer = Signer::new(key, cert);
+/// assert!(matches!(signer.sign_enveloped(r#"<a ID="x1"/>"#, "x1"), Err(SignError::EmptyElement)));
+/// assert!(matches!(
+///     signer.sign_enveloped(r#"<a ID="x1">t</a>"#, "x2"),
+///     Err(SignError::Reference(DsigErrorKind::ReferenceNotFound(id))) if id == "x2"
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignError {
@@ -1162,6 +1461,20 @@ pub struct Signer {
 impl Signer {
     /// A signer with the key's default algorithm (RSA-SHA256, ECDSA-SHA256 on P-256, ECDSA-SHA384 on
     /// P-384), SHA-256 digests, exclusive C14N, the signature placed after a SAML `Issuer`.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let signed = Signer::new(key, cert.clone()).sign_enveloped(r#"<a ID="x1">data</a>"#, "x1")?;
+    /// let doc = Document::parse_str(&signed)?;
+    /// let v = verify_document(&doc, &[cert], &AlgorithmPolicy::default())?;
+    /// assert_eq!(v.signature_algorithm(), SignatureAlgorithm::RsaSha256); // the RSA key's default
+    /// assert_eq!(v.digest_algorithm(), DigestAlgorithm::Sha256);
+    /// assert_eq!(v.reference_canonicalization(), C14nAlgorithm::Exclusive);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(key: SigningKey, certificate: Certificate) -> Self {
         let algorithm = match key.public_key() {
             PublicKey::EcP384 { .. } => SignatureAlgorithm::EcdsaSha384,
@@ -1179,31 +1492,113 @@ impl Signer {
         }
     }
     /// Chooses the signature algorithm.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let pss = Signer::new(key.clone(), cert.clone())
+    ///     .signature_algorithm(SignatureAlgorithm::RsaPssSha256);
+    /// let doc = Document::parse_str(&pss.sign_enveloped(r#"<a ID="x1">data</a>"#, "x1")?)?;
+    /// let v = verify_document(&doc, &[cert.clone()], &AlgorithmPolicy::default())?;
+    /// assert_eq!(v.signature_algorithm(), SignatureAlgorithm::RsaPssSha256);
+    /// // An algorithm for another kind of key is refused when signing.
+    /// let ecdsa = Signer::new(key, cert).signature_algorithm(SignatureAlgorithm::EcdsaSha256);
+    /// let err = ecdsa.sign_enveloped(r#"<a ID="x1">data</a>"#, "x1").unwrap_err();
+    /// assert!(matches!(err, SignError::WrongAlgorithm { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn signature_algorithm(mut self, algorithm: SignatureAlgorithm) -> Self {
         self.algorithm = algorithm;
         self
     }
     /// Chooses the digest algorithm.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let signer = Signer::new(key, cert.clone()).digest_algorithm(DigestAlgorithm::Sha512);
+    /// let doc = Document::parse_str(&signer.sign_enveloped(r#"<a ID="x1">data</a>"#, "x1")?)?;
+    /// let v = verify_document(&doc, &[cert], &AlgorithmPolicy::default())?;
+    /// assert_eq!(v.digest_algorithm(), DigestAlgorithm::Sha512);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn digest_algorithm(mut self, digest: DigestAlgorithm) -> Self {
         self.digest = digest;
         self
     }
     /// Chooses the canonicalization (of both the reference and `SignedInfo`).
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let signer = Signer::new(key, cert.clone()).canonicalization(C14nAlgorithm::Inclusive10);
+    /// let doc = Document::parse_str(&signer.sign_enveloped(r#"<a ID="x1">data</a>"#, "x1")?)?;
+    /// let v = verify_document(&doc, &[cert], &AlgorithmPolicy::default())?;
+    /// assert_eq!(v.reference_canonicalization(), C14nAlgorithm::Inclusive10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn canonicalization(mut self, c14n: C14nAlgorithm) -> Self {
         self.c14n = c14n;
         self
     }
     /// Chooses where the signature goes.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let signer = Signer::new(key, cert).placement(SignaturePlacement::FirstChild);
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1">
+    /// <saml:Issuer>idp</saml:Issuer></saml:Assertion>"#;
+    /// let doc = Document::parse_str(&signer.sign_enveloped(xml, "a1")?)?;
+    /// assert_eq!(doc.root_element().child_elements().next().unwrap().local_name(), "Signature");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn placement(mut self, placement: SignaturePlacement) -> Self {
         self.placement = placement;
         self
     }
     /// Adds certificates after the signing one in `KeyInfo` (a chain).
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let intermediate = Certificate::from_pem(&std::fs::read(format!("{keys}rsa3072.crt"))?)?;
+    /// let signer = Signer::new(key, cert).extra_certificates([intermediate]);
+    /// let doc = Document::parse_str(&signer.sign_enveloped(r#"<a ID="x1">data</a>"#, "x1")?)?;
+    /// let in_key_info = doc.elements().filter(|e| e.is(DSIG_NS, "X509Certificate")).count();
+    /// assert_eq!(in_key_info, 2); // the signing certificate first, then the extra one
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn extra_certificates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
         self.certificates.extend(certs);
         self
     }
     /// Sets an `InclusiveNamespaces PrefixList` on the exclusive canonicalization transforms.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// // Keep xs in the signed content: the xsi:type value "xs:string" uses it.
+    /// let xml = r#"<a xmlns:xs="http://www.w3.org/2001/XMLSchema" ID="x1">data</a>"#;
+    /// let signer = Signer::new(key, cert.clone()).inclusive_prefixes(["xs".to_string()]);
+    /// let doc = Document::parse_str(&signer.sign_enveloped(xml, "x1")?)?;
+    /// let list = doc.elements().find(|e| e.local_name() == "InclusiveNamespaces").unwrap();
+    /// assert_eq!(list.attribute("PrefixList"), Some("xs"));
+    /// assert!(verify_document(&doc, &[cert], &AlgorithmPolicy::default()).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn inclusive_prefixes(mut self, prefixes: impl IntoIterator<Item = String>) -> Self {
         self.inclusive_prefixes = prefixes.into_iter().collect();
         self
@@ -1211,6 +1606,20 @@ impl Signer {
 
     /// Signs the element whose `ID`/`Id`/`AssertionID` is `id` with an enveloped signature, returning
     /// the new document text. Everything outside the inserted `ds:Signature` is left byte for byte.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+    /// # let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+    /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+    /// let xml = "<Response ID=\"r1\">\n  <Issuer>idp</Issuer>\n  <Status/>\n</Response>";
+    /// let signed = Signer::new(key, cert).sign_enveloped(xml, "r1")?;
+    /// // Cutting the signature out gives back the input, byte for byte.
+    /// let start = signed.find("<ds:Signature").unwrap();
+    /// let end = signed.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    /// assert_eq!(format!("{}{}", &signed[..start], &signed[end..]), xml);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sign_enveloped(&self, xml: &str, id: &str) -> Result<String, SignError> {
         let scheme =
             self.algorithm.scheme_for(&self.key.public_key()).ok_or_else(|| SignError::WrongAlgorithm {

@@ -252,15 +252,36 @@ pub struct Detail {
 
 impl Detail {
     /// A detail saying what was found.
+    ///
+    /// ```
+    /// use samlguard::{Detail, Stage};
+    /// let d = Detail::new(Stage::Subject, "the NameID is empty");
+    /// assert_eq!(d.to_string(), "[subject] the NameID is empty");
+    /// assert!(d.expected.is_none() && d.fix.is_none());
+    /// ```
     pub fn new(stage: Stage, found: impl Into<String>) -> Self {
         Detail { stage, found: found.into(), expected: None, fix: None }
     }
     /// Adds what was expected.
+    ///
+    /// ```
+    /// use samlguard::{Detail, Stage};
+    /// let d = Detail::new(Stage::Response, "Issuer is https://old-idp.example.com")
+    ///     .expected("https://idp.example.com");
+    /// assert_eq!(d.expected.as_deref(), Some("https://idp.example.com"));
+    /// assert!(d.to_string().ends_with("; expected https://idp.example.com"));
+    /// ```
     pub fn expected(mut self, expected: impl Into<String>) -> Self {
         self.expected = Some(expected.into());
         self
     }
     /// Adds the likely fix.
+    ///
+    /// ```
+    /// use samlguard::{Detail, Stage};
+    /// let d = Detail::new(Stage::Account, "account \"bob\" is locked").fix("unlock the account");
+    /// assert_eq!(d.to_string(), "[account] account \"bob\" is locked. Fix: unlock the account");
+    /// ```
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
         self
@@ -296,14 +317,53 @@ pub struct SsoError {
 
 impl SsoError {
     /// An error with this code and detail.
+    ///
+    /// ```
+    /// use samlguard::{Detail, ErrorCode, SsoError, Stage};
+    /// // An application check of its own, reported like samlguard's.
+    /// let e = SsoError::new(
+    ///     ErrorCode::SsoNotAllowed,
+    ///     Detail::new(Stage::Config, "tenant acme has SSO switched off").fix("enable SSO for the tenant"),
+    /// );
+    /// assert_eq!(e.code().code(), 7);
+    /// assert_eq!(e.detail().fix.as_deref(), Some("enable SSO for the tenant"));
+    /// ```
     pub fn new(code: ErrorCode, detail: Detail) -> Self {
         SsoError { code, detail }
     }
     /// The code.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let sp = ServiceProvider::builder("https://sp.example.com", "https://sp.example.com/acs").build()?;
+    /// # let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/rsa2048.crt")).unwrap();
+    /// # let cert = Certificate::from_pem(&pem).unwrap();
+    /// # let idp = IdentityProvider::builder("https://idp.example.com/metadata").certificate(cert).build();
+    /// # let validator = Validator::builder(sp, idp).build();
+    /// // A browser followed a link to the ACS instead of posting the form.
+    /// let err = validator.validate(&SsoRequest::form("GET", b"", chrono::Utc::now())).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::OnlyPost);
+    /// assert_eq!(err.code().code(), 5);
+    /// # Ok::<(), samlguard::SsoError>(())
+    /// ```
     pub fn code(&self) -> ErrorCode {
         self.code
     }
     /// The detail.
+    ///
+    /// ```
+    /// # use samlguard::*;
+    /// # let sp = ServiceProvider::builder("https://sp.example.com", "https://sp.example.com/acs").build()?;
+    /// # let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/rsa2048.crt")).unwrap();
+    /// # let cert = Certificate::from_pem(&pem).unwrap();
+    /// # let idp = IdentityProvider::builder("https://idp.example.com/metadata").certificate(cert).build();
+    /// # let validator = Validator::builder(sp, idp).build();
+    /// // A browser followed a link to the ACS instead of posting the form.
+    /// let err = validator.validate(&SsoRequest::form("GET", b"", chrono::Utc::now())).unwrap_err();
+    /// assert_eq!(err.detail().stage, Stage::Transport);
+    /// println!("for the logs: {}", err.detail()); // found / expected / fix
+    /// # Ok::<(), samlguard::SsoError>(())
+    /// ```
     pub fn detail(&self) -> &Detail {
         &self.detail
     }

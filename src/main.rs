@@ -48,6 +48,16 @@ enum Command {
     },
     /// Writes the canonical form of a document, or of the element with an ID, to stdout.
     C14n(C14nArgs),
+    /// SAML metadata: an IdP's certificates and rollover (`idp`), the SP's own metadata (`sp`).
+    Metadata {
+        #[command(subcommand)]
+        command: cli::metadata::MetadataCommand,
+    },
+    /// Certificate and key checks for administrators (the certificate doctor).
+    Cert {
+        #[command(subcommand)]
+        command: cli::cert::CertCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,6 +143,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => cli::validate::run(&args),
         Command::Dsig { command: DsigCommand::Verify(args) } => cli::dsig::verify(&args),
         Command::C14n(args) => cli::c14n::run(&args),
+        Command::Metadata { command } => cli::metadata::run(&command),
+        Command::Cert { command } => cli::cert::run(&command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

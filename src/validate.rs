@@ -835,8 +835,29 @@ impl Validator {
         if let Some(best) = failures.into_iter().min_by_key(|f| rank(f.code())) {
             return Err(best);
         }
+        let response_covers = verified.iter().any(|(el, _)| *el == root);
+        if !response_covers
+            && let Some(uncovered) = assertions.iter().find(|a| !verified.iter().any(|(el, _)| el == *a))
+            && assertions.len() > 1
+        {
+            // An assertion that no valid signature covers, beside another: the wrapping shape (XSW3 and
+            // kin). It is a signature-stage failure, before the assertion count.
+            return Err(fail(
+                ErrorCode::InvalidDigitalSignature,
+                Detail::new(
+                    Stage::Signature,
+                    format!(
+                        "the Response carries {} assertions and the one with ID {:?} (line {}) is covered by no valid signature",
+                        assertions.len(),
+                        uncovered.attribute("ID").unwrap_or(""),
+                        line(*uncovered)
+                    ),
+                )
+                .fix("an unsigned assertion beside a signed one is the shape of a signature-wrapping attack; refuse the message"),
+            ));
+        }
         if assertions.len() != 1 {
-            // The assertion stage names the problem (none, or several).
+            // The assertion stage names the problem (several, all covered).
             return Err(self.assertion_count_error(root, assertions.len()));
         }
         let assertion = assertions[0];

@@ -13,11 +13,37 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 /// The namespace bound to the `xml` prefix.
+///
+/// ```
+/// use samlguard::{Document, XML_NS};
+/// let doc = Document::parse_str(r#"<a xml:lang="en"/>"#).unwrap();
+/// assert_eq!(doc.root_element().attribute_ns(Some(XML_NS), "lang"), Some("en"));
+/// assert_eq!(doc.root_element().lookup_namespace(Some("xml")), Some(XML_NS));
+/// ```
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// The namespace bound to the `xmlns` prefix.
+///
+/// ```
+/// use samlguard::{Document, XMLNS_NS, XmlErrorKind};
+/// // Declarations are not attributes, and no prefix may be bound to this namespace.
+/// let doc = Document::parse_str(r#"<a xmlns:p="urn:p"/>"#).unwrap();
+/// assert_eq!(doc.root_element().attributes().len(), 0);
+/// let err = Document::parse_str(&format!(r#"<a xmlns:p="{XMLNS_NS}"/>"#)).unwrap_err();
+/// assert!(matches!(err.kind(), XmlErrorKind::ReservedNamespace(_)));
+/// ```
 pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
 /// The hard ceiling for [`ParseOptions::max_depth`]: canonicalization walks the tree recursively.
+///
+/// ```
+/// use samlguard::{DEPTH_CEILING, Document, ParseOptions, XmlErrorKind};
+/// let mut options = ParseOptions::default();
+/// options.max_depth = usize::MAX; // asks for more than the ceiling: the ceiling applies
+/// let n = DEPTH_CEILING + 1;
+/// let deep = format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
+/// let err = Document::parse_with(deep.as_bytes(), &options).unwrap_err();
+/// assert!(matches!(err.kind(), XmlErrorKind::TooDeep { limit: DEPTH_CEILING }));
+/// ```
 pub const DEPTH_CEILING: usize = 1024;
 
 /// Limits applied while reading a document. Every field states its default and why.
@@ -191,14 +217,30 @@ pub struct XmlError {
 
 impl XmlError {
     /// What was wrong.
+    ///
+    /// ```
+    /// use samlguard::{Document, XmlErrorKind};
+    /// let err = Document::parse_str("<a>&nbsp;</a>").unwrap_err();
+    /// assert_eq!(err.kind(), &XmlErrorKind::UnknownEntity("nbsp".into()));
+    /// ```
     pub fn kind(&self) -> &XmlErrorKind {
         &self.kind
     }
     /// The 1-based line where the problem was found.
+    ///
+    /// ```
+    /// let err = samlguard::Document::parse_str("<a>\n  <b x='1' x='2'/>\n</a>").unwrap_err();
+    /// assert_eq!(err.line(), 2);
+    /// ```
     pub fn line(&self) -> usize {
         self.line
     }
     /// The 1-based column (in characters) where the problem was found.
+    ///
+    /// ```
+    /// let err = samlguard::Document::parse_str("<a>\n  <b x='1' x='2'/>\n</a>").unwrap_err();
+    /// assert_eq!((err.line(), err.column()), (2, 3)); // where <b starts
+    /// ```
     pub fn column(&self) -> usize {
         self.column
     }
@@ -213,6 +255,14 @@ impl fmt::Display for XmlError {
 impl std::error::Error for XmlError {}
 
 /// Identifies a node within its [`Document`]. Nodes are numbered in document order.
+///
+/// ```
+/// let doc = samlguard::Document::parse_str("<a><b/></a>").unwrap();
+/// let a = doc.root_element();
+/// let b = a.child_elements().next().unwrap();
+/// assert!(a.id() < b.id()); // ids follow document order
+/// assert_eq!(doc.element(b.id()), Some(b));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeId(u32);
 
@@ -327,6 +377,21 @@ pub struct Node<'a> {
 }
 
 /// What a [`Node`] is, with its content.
+///
+/// ```
+/// use samlguard::{Document, NodeKind};
+/// let doc = Document::parse_str("<a>text<!--note--></a>").unwrap();
+/// assert_eq!(doc.document_node().kind(), NodeKind::Document);
+/// assert_eq!(doc.root_element().node().kind(), NodeKind::Element);
+/// let texts: Vec<&str> = doc
+///     .nodes()
+///     .filter_map(|n| match n.kind() {
+///         NodeKind::Text(t) => Some(t),
+///         _ => None,
+///     })
+///     .collect();
+/// assert_eq!(texts, ["text"]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NodeKind<'a> {
@@ -366,6 +431,14 @@ pub struct Element<'a> {
 
 /// An attribute of an [`Element`] (namespace declarations are not attributes here; see
 /// [`Element::namespace_declarations`]).
+///
+/// ```
+/// let doc = samlguard::Document::parse_str(r#"<a xmlns:p="urn:p" p:x="1" y="2"/>"#).unwrap();
+/// let attrs: Vec<_> = doc.root_element().attributes().collect();
+/// assert_eq!(attrs.len(), 2); // the xmlns:p declaration is not an attribute
+/// assert_eq!((attrs[0].namespace(), attrs[0].local_name(), attrs[0].value()), (Some("urn:p"), "x", "1"));
+/// assert_eq!((attrs[1].namespace(), attrs[1].local_name(), attrs[1].value()), (None, "y", "2"));
+/// ```
 #[derive(Clone, Copy)]
 pub struct Attribute<'a> {
     doc: &'a Document,
@@ -373,6 +446,14 @@ pub struct Attribute<'a> {
 }
 
 /// A namespace declaration (`xmlns="…"` or `xmlns:p="…"`) written on an element.
+///
+/// ```
+/// use samlguard::NamespaceDecl;
+/// let doc = samlguard::Document::parse_str(r#"<a xmlns="urn:d" xmlns:p="urn:p"/>"#).unwrap();
+/// let decls: Vec<_> = doc.root_element().namespace_declarations().collect();
+/// assert_eq!(decls[0], NamespaceDecl { prefix: None, uri: "urn:d" });
+/// assert_eq!(decls[1], NamespaceDecl { prefix: Some("p"), uri: "urn:p" });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NamespaceDecl<'a> {
     /// The declared prefix; `None` for the default namespace.
@@ -493,6 +574,12 @@ fn line_col(line_starts: &[u32], pos: u32) -> (usize, usize) {
 
 impl<'a> Node<'a> {
     /// This node's id.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a/>").unwrap();
+    /// let node = doc.root_element().node();
+    /// assert_eq!(doc.node(node.id()).as_element(), Some(doc.root_element()));
+    /// ```
     pub fn id(self) -> NodeId {
         NodeId(self.id)
     }
@@ -502,6 +589,13 @@ impl<'a> Node<'a> {
     }
 
     /// What this node is.
+    ///
+    /// ```
+    /// use samlguard::NodeKind;
+    /// let doc = samlguard::Document::parse_str("<a><?target data?></a>").unwrap();
+    /// let pi = doc.root_element().children().next().unwrap();
+    /// assert_eq!(pi.kind(), NodeKind::ProcessingInstruction { target: "target", data: "data" });
+    /// ```
     pub fn kind(self) -> NodeKind<'a> {
         match &self.data().kind {
             Kind::Document => NodeKind::Document,
@@ -513,6 +607,13 @@ impl<'a> Node<'a> {
     }
 
     /// This node as an element, if it is one.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a>text<b/></a>").unwrap();
+    /// let elements: Vec<_> = doc.root_element().children().filter_map(|n| n.as_element()).collect();
+    /// assert_eq!(elements.len(), 1);
+    /// assert_eq!(elements[0].local_name(), "b");
+    /// ```
     pub fn as_element(self) -> Option<Element<'a>> {
         match self.data().kind {
             Kind::Element(_) => Some(Element { doc: self.doc, id: self.id }),
@@ -521,28 +622,61 @@ impl<'a> Node<'a> {
     }
 
     /// The parent node (`None` for the document node).
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a>text</a>").unwrap();
+    /// let text = doc.root_element().children().next().unwrap();
+    /// assert_eq!(text.parent().and_then(|p| p.as_element()), Some(doc.root_element()));
+    /// assert!(doc.document_node().parent().is_none());
+    /// ```
     pub fn parent(self) -> Option<Node<'a>> {
         let p = self.data().parent;
         (p != NONE).then_some(Node { doc: self.doc, id: p })
     }
 
     /// The children in document order.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<!-- header --><a/>").unwrap();
+    /// // The document node's children: the comment, then the root element.
+    /// assert_eq!(doc.document_node().children().count(), 2);
+    /// ```
     pub fn children(self) -> Children<'a> {
         Children { doc: self.doc, next: self.data().first_child }
     }
 
     /// The following sibling.
+    ///
+    /// ```
+    /// use samlguard::NodeKind;
+    /// let doc = samlguard::Document::parse_str("<a><b/>tail</a>").unwrap();
+    /// let b = doc.root_element().children().next().unwrap();
+    /// assert_eq!(b.next_sibling().map(|n| n.kind()), Some(NodeKind::Text("tail")));
+    /// ```
     pub fn next_sibling(self) -> Option<Node<'a>> {
         let n = self.data().next_sibling;
         (n != NONE).then_some(Node { doc: self.doc, id: n })
     }
 
     /// Whether `other` is this node or one of its descendants.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a><b><c/></b><d/></a>").unwrap();
+    /// let [b, c, d] = ["b", "c", "d"].map(|n| doc.elements().find(|e| e.local_name() == n).unwrap());
+    /// assert!(b.node().contains(c.id()) && b.node().contains(b.id()));
+    /// assert!(!b.node().contains(d.id()));
+    /// ```
     pub fn contains(self, other: NodeId) -> bool {
         other.0 >= self.id && other.0 < self.data().end
     }
 
     /// The 1-based line and column where this node starts.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a>\n  <b/>\n</a>").unwrap();
+    /// let b = doc.root_element().child_elements().next().unwrap();
+    /// assert_eq!(b.node().position(), (2, 3));
+    /// ```
     pub fn position(self) -> (usize, usize) {
         self.doc.line_col(self.data().pos)
     }
@@ -564,6 +698,12 @@ impl<'a> Node<'a> {
     }
 
     /// The document this node belongs to.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a/>").unwrap();
+    /// let node = doc.root_element().node();
+    /// assert!(std::ptr::eq(node.document(), &doc));
+    /// ```
     pub fn document(self) -> &'a Document {
         self.doc
     }
@@ -579,6 +719,13 @@ impl fmt::Debug for Node<'_> {
 }
 
 /// Iterator over a node's children.
+///
+/// ```
+/// let doc = samlguard::Document::parse_str("<a><b/>text<c/></a>").unwrap();
+/// let children = doc.root_element().children();
+/// assert_eq!(children.clone().count(), 3); // elements and text alike
+/// assert_eq!(children.filter_map(|n| n.as_element()).count(), 2);
+/// ```
 #[derive(Clone)]
 pub struct Children<'a> {
     doc: &'a Document,
@@ -607,31 +754,74 @@ impl<'a> Element<'a> {
     }
 
     /// This element's id.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a/>").unwrap();
+    /// let a = doc.root_element();
+    /// assert_eq!(doc.element(a.id()), Some(a));
+    /// ```
     pub fn id(self) -> NodeId {
         NodeId(self.id)
     }
 
     /// This element as a generic node.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a><b/></a>").unwrap();
+    /// let b = doc.root_element().child_elements().next().unwrap();
+    /// assert!(b.node().next_sibling().is_none());
+    /// ```
     pub fn node(self) -> Node<'a> {
         Node { doc: self.doc, id: self.id }
     }
 
     /// The local name.
+    ///
+    /// ```
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1">
+    ///   <saml:Issuer>https://idp.example.com</saml:Issuer>
+    /// </saml:Assertion>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// assert_eq!(doc.root_element().local_name(), "Assertion");
+    /// ```
     pub fn local_name(self) -> &'a str {
         &self.data().local
     }
 
     /// The prefix as written, if any.
+    ///
+    /// ```
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1">
+    ///   <saml:Issuer>https://idp.example.com</saml:Issuer>
+    /// </saml:Assertion>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// assert_eq!(doc.root_element().prefix(), Some("saml"));
+    /// ```
     pub fn prefix(self) -> Option<&'a str> {
         self.data().prefix.as_deref()
     }
 
     /// The namespace URI, if the element is in a namespace.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str(r#"<a xmlns="urn:d"><b xmlns=""/></a>"#).unwrap();
+    /// let a = doc.root_element();
+    /// assert_eq!(a.namespace(), Some("urn:d"));
+    /// assert_eq!(a.child_elements().next().unwrap().namespace(), None); // xmlns="" undeclares
+    /// ```
     pub fn namespace(self) -> Option<&'a str> {
         uri(self.doc, self.data().ns)
     }
 
     /// The name as written (`prefix:local` or `local`).
+    ///
+    /// ```
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1">
+    ///   <saml:Issuer>https://idp.example.com</saml:Issuer>
+    /// </saml:Assertion>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// assert_eq!(doc.root_element().qualified_name(), "saml:Assertion");
+    /// ```
     pub fn qualified_name(self) -> String {
         match self.prefix() {
             Some(p) => format!("{p}:{}", self.local_name()),
@@ -650,6 +840,12 @@ impl<'a> Element<'a> {
     }
 
     /// The attributes in document order (namespace declarations excluded).
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str(r#"<a xmlns:p="urn:p" z="1" p:y="2"/>"#).unwrap();
+    /// let names: Vec<String> = doc.root_element().attributes().map(|a| a.qualified_name()).collect();
+    /// assert_eq!(names, ["z", "p:y"]); // document order, declarations left out
+    /// ```
     pub fn attributes(self) -> impl ExactSizeIterator<Item = Attribute<'a>> + 'a {
         let (s, e) = self.data().attrs;
         let doc = self.doc;
@@ -657,16 +853,41 @@ impl<'a> Element<'a> {
     }
 
     /// The value of the attribute with this local name and no namespace.
+    ///
+    /// ```
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1">
+    ///   <saml:Issuer>https://idp.example.com</saml:Issuer>
+    /// </saml:Assertion>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// assert_eq!(doc.root_element().attribute("ID"), Some("_a1"));
+    /// assert_eq!(doc.root_element().attribute("Version"), None);
+    /// ```
     pub fn attribute(self, local: &str) -> Option<&'a str> {
         self.attribute_ns(None, local)
     }
 
     /// The value of the attribute with this namespace and local name.
+    ///
+    /// ```
+    /// const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+    /// let xml = format!(r#"<v xmlns:xsi="{XSI}" xsi:type="xs:string" type="plain"/>"#);
+    /// let doc = samlguard::Document::parse_str(&xml).unwrap();
+    /// let v = doc.root_element();
+    /// assert_eq!(v.attribute_ns(Some(XSI), "type"), Some("xs:string"));
+    /// assert_eq!(v.attribute_ns(None, "type"), Some("plain"));
+    /// ```
     pub fn attribute_ns(self, namespace: Option<&str>, local: &str) -> Option<&'a str> {
         self.attributes().find(|a| a.local_name() == local && a.namespace() == namespace).map(|a| a.value())
     }
 
     /// The namespace declarations written on this element, in document order.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str(r#"<a xmlns:p="urn:p"><b xmlns:q="urn:q"/></a>"#).unwrap();
+    /// let b = doc.root_element().child_elements().next().unwrap();
+    /// let declared: Vec<_> = b.namespace_declarations().map(|d| d.prefix).collect();
+    /// assert_eq!(declared, [Some("q")]); // only what is written on <b>; see in_scope_namespaces
+    /// ```
     pub fn namespace_declarations(self) -> impl ExactSizeIterator<Item = NamespaceDecl<'a>> + 'a {
         let (s, e) = self.data().decls;
         let doc = self.doc;
@@ -677,6 +898,15 @@ impl<'a> Element<'a> {
     }
 
     /// The namespace URI bound to `prefix` (`None`: the default namespace) in this element's scope.
+    ///
+    /// ```
+    /// // Resolving a QName-valued attribute such as xsi:type="xs:string".
+    /// let xml = r#"<a xmlns:xs="http://www.w3.org/2001/XMLSchema"><v/></a>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let v = doc.root_element().child_elements().next().unwrap();
+    /// assert_eq!(v.lookup_namespace(Some("xs")), Some("http://www.w3.org/2001/XMLSchema"));
+    /// assert_eq!(v.lookup_namespace(None), None); // no default namespace in scope
+    /// ```
     pub fn lookup_namespace(self, prefix: Option<&str>) -> Option<&'a str> {
         if prefix == Some("xml") {
             return Some(XML_NS);
@@ -695,6 +925,14 @@ impl<'a> Element<'a> {
 
     /// All namespace bindings in scope here, nearest declaration winning, sorted by prefix (default
     /// first). An undeclared default namespace (`xmlns=""`) is left out; the `xml` prefix is left out.
+    ///
+    /// ```
+    /// let xml = r#"<a xmlns="urn:d" xmlns:p="urn:p1"><b xmlns:p="urn:p2"/></a>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let b = doc.root_element().child_elements().next().unwrap();
+    /// let scope: Vec<_> = b.in_scope_namespaces().into_iter().map(|d| (d.prefix, d.uri)).collect();
+    /// assert_eq!(scope, [(None, "urn:d"), (Some("p"), "urn:p2")]); // the nearest p wins
+    /// ```
     pub fn in_scope_namespaces(self) -> Vec<NamespaceDecl<'a>> {
         let mut out: Vec<NamespaceDecl<'a>> = Vec::new();
         let mut cur = Some(self);
@@ -712,21 +950,58 @@ impl<'a> Element<'a> {
     }
 
     /// The parent element, if the parent is an element.
+    ///
+    /// ```
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1">
+    ///   <saml:Issuer>https://idp.example.com</saml:Issuer>
+    /// </saml:Assertion>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let issuer = doc.root_element().child_elements().next().unwrap();
+    /// assert_eq!(issuer.parent_element(), Some(doc.root_element()));
+    /// assert_eq!(doc.root_element().parent_element(), None); // its parent is the document node
+    /// ```
     pub fn parent_element(self) -> Option<Element<'a>> {
         self.node().parent().and_then(|p| p.as_element())
     }
 
     /// The children in document order.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a>one<b/>two</a>").unwrap();
+    /// assert_eq!(doc.root_element().children().count(), 3);
+    /// ```
     pub fn children(self) -> Children<'a> {
         self.node().children()
     }
 
     /// The child elements in document order.
+    ///
+    /// ```
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1">
+    ///   <saml:Issuer>https://idp.example.com</saml:Issuer>
+    /// </saml:Assertion>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let names: Vec<_> = doc.root_element().child_elements().map(|e| e.local_name()).collect();
+    /// assert_eq!(names, ["Issuer"]); // white space text is skipped
+    /// ```
     pub fn child_elements(self) -> impl Iterator<Item = Element<'a>> + 'a {
         self.children().filter_map(|n| n.as_element())
     }
 
     /// The child elements with this namespace and local name.
+    ///
+    /// ```
+    /// let xml = r#"<saml:AttributeStatement xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">
+    ///   <saml:Attribute Name="email"/><saml:Attribute Name="role"/>
+    /// </saml:AttributeStatement>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let names: Vec<_> = doc
+    ///     .root_element()
+    ///     .children_named("urn:oasis:names:tc:SAML:2.0:assertion", "Attribute")
+    ///     .filter_map(|a| a.attribute("Name"))
+    ///     .collect();
+    /// assert_eq!(names, ["email", "role"]);
+    /// ```
     pub fn children_named(
         self,
         namespace: &'a str,
@@ -736,11 +1011,27 @@ impl<'a> Element<'a> {
     }
 
     /// The first child element with this namespace and local name.
+    ///
+    /// ```
+    /// let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1">
+    ///   <saml:Issuer>https://idp.example.com</saml:Issuer>
+    /// </saml:Assertion>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let issuer = doc.root_element().child_named("urn:oasis:names:tc:SAML:2.0:assertion", "Issuer");
+    /// assert_eq!(issuer.map(|i| i.text()).as_deref(), Some("https://idp.example.com"));
+    /// assert!(doc.root_element().child_named("urn:other", "Issuer").is_none()); // namespace matters
+    /// ```
     pub fn child_named(self, namespace: &str, local: &str) -> Option<Element<'a>> {
         self.child_elements().find(|e| e.is(namespace, local))
     }
 
     /// The descendant elements (this element excluded) in document order.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a><b><c/></b><d/></a>").unwrap();
+    /// let names: Vec<_> = doc.root_element().descendants().map(|e| e.local_name()).collect();
+    /// assert_eq!(names, ["b", "c", "d"]);
+    /// ```
     pub fn descendants(self) -> impl Iterator<Item = Element<'a>> + 'a {
         let doc = self.doc;
         let end = doc.nodes[self.id as usize].end;
@@ -749,6 +1040,11 @@ impl<'a> Element<'a> {
 
     /// The concatenation of this element's child text nodes. Comments and processing instructions do not
     /// split the text: `a<!--x-->b` reads as `ab`.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<n>alice<!--x-->@example.com<b>not this</b></n>").unwrap();
+    /// assert_eq!(doc.root_element().text(), "alice@example.com"); // child text only
+    /// ```
     pub fn text(self) -> String {
         let mut s = String::new();
         for c in self.children() {
@@ -760,16 +1056,33 @@ impl<'a> Element<'a> {
     }
 
     /// Whether the element has element children.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a><b>text</b></a>").unwrap();
+    /// let b = doc.root_element().child_elements().next().unwrap();
+    /// assert!(doc.root_element().has_child_elements());
+    /// assert!(!b.has_child_elements());
+    /// ```
     pub fn has_child_elements(self) -> bool {
         self.child_elements().next().is_some()
     }
 
     /// The 1-based line and column where this element starts.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a>\n    <b/></a>").unwrap();
+    /// assert_eq!(doc.root_element().child_elements().next().unwrap().position(), (2, 5));
+    /// ```
     pub fn position(self) -> (usize, usize) {
         self.node().position()
     }
 
     /// The document this element belongs to.
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a/>").unwrap();
+    /// assert_eq!(doc.root_element().document().elements().count(), 1);
+    /// ```
     pub fn document(self) -> &'a Document {
         self.doc
     }
@@ -798,22 +1111,58 @@ impl<'a> Attribute<'a> {
         &self.doc.attrs[self.index as usize]
     }
     /// The local name.
+    ///
+    /// ```
+    /// let xml = r#"<a xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let nil = doc.root_element().attributes().next().unwrap();
+    /// assert_eq!(nil.local_name(), "nil");
+    /// ```
     pub fn local_name(self) -> &'a str {
         &self.data().local
     }
     /// The prefix as written.
+    ///
+    /// ```
+    /// let xml = r#"<a xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let nil = doc.root_element().attributes().next().unwrap();
+    /// assert_eq!(nil.prefix(), Some("xsi"));
+    /// ```
     pub fn prefix(self) -> Option<&'a str> {
         self.data().prefix.as_deref()
     }
     /// The namespace URI (unprefixed attributes have none).
+    ///
+    /// ```
+    /// let xml = r#"<a xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let nil = doc.root_element().attributes().next().unwrap();
+    /// assert_eq!(nil.namespace(), Some("http://www.w3.org/2001/XMLSchema-instance"));
+    /// // The default namespace does not apply to unprefixed attributes.
+    /// let doc = samlguard::Document::parse_str(r#"<a xmlns="urn:d" k="v"/>"#).unwrap();
+    /// assert_eq!(doc.root_element().attributes().next().unwrap().namespace(), None);
+    /// ```
     pub fn namespace(self) -> Option<&'a str> {
         uri(self.doc, self.data().ns)
     }
     /// The normalized value (references resolved, literal white space characters turned into spaces).
+    ///
+    /// ```
+    /// let doc = samlguard::Document::parse_str("<a v='x&amp;y\tz'/>").unwrap();
+    /// assert_eq!(doc.root_element().attributes().next().unwrap().value(), "x&y z");
+    /// ```
     pub fn value(self) -> &'a str {
         &self.data().value
     }
     /// The name as written.
+    ///
+    /// ```
+    /// let xml = r#"<a xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>"#;
+    /// let doc = samlguard::Document::parse_str(xml).unwrap();
+    /// let nil = doc.root_element().attributes().next().unwrap();
+    /// assert_eq!(nil.qualified_name(), "xsi:nil");
+    /// ```
     pub fn qualified_name(self) -> String {
         match self.prefix() {
             Some(p) => format!("{p}:{}", self.local_name()),

@@ -585,14 +585,31 @@ fn code_13_no_assertion_unsigned_response() {
 }
 
 #[test]
-fn code_13_two_assertions() {
+fn code_13_two_assertions_both_covered_by_the_response_signature() {
+    // The IdP itself signed a Response carrying two assertions: covered, but not one assertion -> 13.
+    let b = adfs().sign_assertion(false);
+    let second = ResponseBuilder::adfs(IDP, SP, ACS, now())
+        .assertion_id("_second")
+        .name_id("bob@example.com")
+        .assertion_xml();
+    let two = b.unsigned_xml().replace("</samlp:Response>", &format!("{second}</samlp:Response>"));
+    let signed = samlguard::Signer::new(key("rsa2048"), trusted())
+        .sign_enveloped(&two, b.get_response_id())
+        .expect("sign");
+    expect(run(&default_validator(), &signed), 13, Stage::Assertion, &["2 assertions"]);
+}
+
+#[test]
+fn code_23_injected_unsigned_second_assertion() {
+    // An unsigned assertion next to the signed one is covered by no signature: wrapping -> 23
+    // (SPEC "20 vs 23"), decided at the signature stage before the assertion count.
     let signed = xml(&adfs());
     let injected = ResponseBuilder::adfs(IDP, SP, ACS, now())
         .assertion_id("_injected")
         .name_id("mallory@example.com")
         .assertion_xml();
     let two = signed.replace("</samlp:Response>", &format!("{injected}</samlp:Response>"));
-    expect(run(&default_validator(), &two), 13, Stage::Assertion, &["2 assertions"]);
+    expect(run(&default_validator(), &two), 23, Stage::Signature, &["_injected", "no valid signature"]);
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! stdout, and turning a failure into a message and an exit status.
 
 pub(crate) mod c14n;
+pub(crate) mod cert;
 pub(crate) mod dsig;
+pub(crate) mod metadata;
 pub(crate) mod validate;
 
 use std::fs::File;

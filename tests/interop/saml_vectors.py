@@ -323,13 +323,12 @@ def gosaml2():
         ("16", T, [DEC], "code:13", undecryptable, ENC_UNSIGNED_NOTE),
         ("17", T0, ["sha1"], "code:23", sig_bad, "Response changed: digest mismatch (fails before decryption)"),
         ("18", T, ["sha1", DEC], "code:13", undecryptable, ENC_NOTE + "; " + SHA1_NOTE),
-        ("21", "2017-08-08T01:05:00Z", ["sha1"], "code:15", certnv,
-         "the trusted IdP certificate is not yet valid (notBefore 2017-08-08T17:42:27Z) -> 15 once SHA-1 is allowed; "
-         "under the default policy nothing verifies the SHA-1 signature, so 15 ('the only certificates that verify "
-         "the signature are not valid') does not apply -> 23"),
-        ("22", "2117-07-15T23:05:00Z", ["sha1"], "code:15", certnv,
-         "the trusted IdP certificate expired (notAfter 2117-07-15T17:42:27Z) -> 15 with SHA-1 allowed; 23 under the "
-         "default policy (see row 21)"),
+        ("21", "2017-08-08T01:05:00Z", ["sha1", "default=15"], "code:15", certnv,
+         "the trusted IdP certificate is not yet valid (notBefore 2017-08-08T17:42:27Z) -> 15; under the default "
+         "policy the SHA-1 signature is refused, but the only trusted certificate whose key verifies its value is "
+         "outside its validity, and SPEC ranks 15 above 23 -> 15 under both policies (the detail names SHA-1 too)"),
+        ("22", "2117-07-15T23:05:00Z", ["sha1", "default=15"], "code:15", certnv,
+         "the trusted IdP certificate expired (notAfter 2117-07-15T17:42:27Z) -> 15 under both policies (see row 21)"),
         ("23", "2017-08-11T01:05:00Z", [DEC], "code:13", enc_cert_nv,
          ENC_UNSIGNED_NOTE + "; SPEC has no SP-encryption-certificate validity rule (samlguard has no SP "
          "decryption key yet)"),
@@ -387,10 +386,10 @@ def gosaml2():
         ("89", T, [], "code:20", missing, "wrong Assertion Issuer but nothing signed -> 20"),
         ("91", "2017-08-08T01:05:00Z", [], "code:20", missing, "nothing signed -> 20"),
         ("92", "2117-07-15T23:05:00Z", [], "code:20", missing, "nothing signed -> 20"),
-        ("93", "2017-08-08T01:05:00Z", ["sha1"], "code:15", certnv,
-         "trusted certificate not yet valid -> 15 with SHA-1 allowed; 23 under the default policy (see row 21)"),
-        ("94", "2117-07-15T23:05:00Z", ["sha1"], "code:15", certnv,
-         "trusted certificate expired -> 15 with SHA-1 allowed; 23 under the default policy (see row 21)"),
+        ("93", "2017-08-08T01:05:00Z", ["sha1", "default=15"], "code:15", certnv,
+         "trusted certificate not yet valid -> 15 under both policies (see row 21)"),
+        ("94", "2117-07-15T23:05:00Z", ["sha1", "default=15"], "code:15", certnv,
+         "trusted certificate expired -> 15 under both policies (see row 21)"),
         ("97", T, [DEC], "code:13", wrong_sp_cert, ENC_UNSIGNED_NOTE),
         ("98", T, [DEC], "code:13", missing,
          ENC_UNSIGNED_NOTE + "; after decryption this assertion is unsigned (20 once decryption exists)"),
