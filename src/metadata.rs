@@ -1250,7 +1250,7 @@ const HTTP_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 /// Options of [`sp_metadata`].
 ///
 /// ```
-/// let options = samlguard::SpMetadataOptions::new().id("_sp-metadata").encryption_key(false);
+/// let options = samlguard::SpMetadataOptions::new().id("_sp-metadata").encryption_key(true);
 /// # let _ = options;
 /// ```
 #[derive(Clone, Debug)]
@@ -1262,13 +1262,14 @@ pub struct SpMetadataOptions {
 
 impl Default for SpMetadataOptions {
     fn default() -> Self {
-        SpMetadataOptions { id: None, encryption_key: true, valid_until: None }
+        SpMetadataOptions { id: None, encryption_key: false, valid_until: None }
     }
 }
 
 impl SpMetadataOptions {
-    /// The defaults: no `ID` (unsigned) or a derived one (signed), the SP certificate published for both
-    /// signing and encryption, no `validUntil`.
+    /// The defaults: no `ID` (unsigned) or a derived one (signed), the SP certificate published for
+    /// signing only (samlguard does not decrypt assertions yet, so it advertises no encryption key), no
+    /// `validUntil`.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1278,8 +1279,9 @@ impl SpMetadataOptions {
         self.id = Some(id.into());
         self
     }
-    /// Whether the SP certificate is also published with `use="encryption"` (default `true`). An IdP
-    /// that finds an encryption key in SP metadata may encrypt its assertions to it.
+    /// Whether the SP certificate is also published with `use="encryption"` (default `false`). An IdP
+    /// that finds an encryption key in SP metadata may encrypt its assertions to it, and samlguard cannot
+    /// decrypt them yet: publish one only for an application that decrypts assertions itself.
     pub fn encryption_key(mut self, publish: bool) -> Self {
         self.encryption_key = publish;
         self

@@ -377,7 +377,7 @@ fn assert_schema_valid(file: &Path) {
 #[test]
 fn metadata_sp_prints_schema_valid_xml_unsigned_and_signed() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = run(&["metadata", "sp", "--config", "sp-trusts-old.toml"]);
+    let o = run(&["metadata", "sp", "--config", "sp-trusts-old.toml", "--encryption-key"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let xml = stdout(&o);
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<md:EntityDescriptor "), "{xml}");
@@ -395,7 +395,8 @@ fn metadata_sp_prints_schema_valid_xml_unsigned_and_signed() {
     std::fs::write(&unsigned, &xml).unwrap();
     assert_schema_valid(&unsigned);
 
-    let o = run(&["metadata", "sp", "--config", "sp-trusts-old.toml", "--no-encryption-key"]);
+    // By default no encryption key is advertised: samlguard does not decrypt assertions yet.
+    let o = run(&["metadata", "sp", "--config", "sp-trusts-old.toml"]);
     assert_eq!(code(&o), 0);
     assert!(!stdout(&o).contains("use=\"encryption\""));
 

@@ -470,7 +470,7 @@ fn the_schema_check_catches_a_wrong_element_order() {
 fn sp_metadata_follows_the_configuration_and_the_schema() {
     let sp = configured_sp();
     assert!(sp.signing_key().is_some());
-    let xml = sp_metadata(&sp, &SpMetadataOptions::new());
+    let xml = sp_metadata(&sp, &SpMetadataOptions::new().encryption_key(true));
     assert_schema_valid(&xml, "sp.xml");
     let doc = Document::parse_str(&xml).unwrap();
     let root = doc.root_element();
@@ -500,7 +500,7 @@ fn sp_metadata_follows_the_configuration_and_the_schema() {
     assert_eq!(Certificate::from_base64(&x509.text()).unwrap(), cert("sp.crt"));
 
     // The published certificate is what `metadata idp` would see as the SP's.
-    let signing_only = sp_metadata(&sp, &SpMetadataOptions::new().encryption_key(false));
+    let signing_only = sp_metadata(&sp, &SpMetadataOptions::new());
     assert!(!signing_only.contains("use=\"encryption\""));
     assert_schema_valid(&signing_only, "sp-signing-only.xml");
 }

@@ -68,8 +68,9 @@ pub(crate) enum MetadataCommand {
     /// Assertion Consumer Service), from the configuration file.
     ///
     /// AuthnRequestsSigned is true when [sp] private_key is set; WantAssertionsSigned follows
-    /// [sp] want_assertions_signed; the [sp] certificate is published with use="signing" and
-    /// use="encryption" (--no-encryption-key: signing only). --sign adds an enveloped signature (first
+    /// [sp] want_assertions_signed; the [sp] certificate is published with use="signing" (and with
+    /// use="encryption" too given --encryption-key: samlguard does not decrypt assertions yet, so it
+    /// advertises no encryption key by default). --sign adds an enveloped signature (first
     /// child of EntityDescriptor, which gets an ID) made with [sp] private_key.
     ///
     /// Exit status: 0 printed; 1 the configuration cannot be used or the metadata cannot be signed;
@@ -106,10 +107,10 @@ pub(crate) struct SpArgs {
     /// Sign the metadata with [sp] private_key.
     #[arg(long)]
     pub(crate) sign: bool,
-    /// Publish the SP certificate for signing only (an IdP that finds an encryption key may encrypt
-    /// assertions to it).
+    /// Also publish the SP certificate with use="encryption" (an IdP that finds an encryption key may
+    /// encrypt assertions to it; samlguard cannot decrypt them yet).
     #[arg(long)]
-    pub(crate) no_encryption_key: bool,
+    pub(crate) encryption_key: bool,
 }
 
 /// Runs `samlguard metadata ...`.
@@ -137,7 +138,7 @@ fn sp(args: &SpArgs) -> Result<(), Failure> {
     let config =
         Config::from_file(&args.config).map_err(|e| Failure::Failed(config_failure(&args.config, &e)))?;
     let sp = config.service_provider();
-    let options = SpMetadataOptions::new().encryption_key(!args.no_encryption_key);
+    let options = SpMetadataOptions::new().encryption_key(args.encryption_key);
     let xml = if args.sign {
         sp_metadata_signed(sp, &options).map_err(|e| Failure::Failed(e.to_string()))?
     } else {
