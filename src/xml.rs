@@ -1208,8 +1208,8 @@ fn err_at(kind: XmlErrorKind, line_starts: &[u32], pos: u32) -> XmlError {
 fn compute_line_starts(s: &str) -> Vec<u32> {
     let mut v = vec![0u32];
     let b = s.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
             v.push(i as u32 + 1);
         }
     }
@@ -1228,8 +1228,14 @@ fn char_column_fix(src: &str, line_starts: &[u32], err: XmlError) -> XmlError {
 /// feed and carriage return, and U+FFFE/U+FFFF are refused wherever they appear.
 fn check_chars(s: &str) -> Result<(), (u32, u32)> {
     let b = s.as_bytes();
+    // Fast path: whole 32-byte chunks with no control byte and no 0xEF lead byte (vectorizes).
+    let clean = |chunk: &[u8]| !chunk.iter().fold(false, |bad, &c| bad | (c < 0x20) | (c == 0xEF));
     let mut i = 0;
     while i < b.len() {
+        if i % 32 == 0 && i + 32 <= b.len() && clean(&b[i..i + 32]) {
+            i += 32;
+            continue;
+        }
         let c = b[i];
         if c < 0x20 && c != b'\t' && c != b'\n' && c != b'\r' {
             return Err((i as u32, c as u32));
@@ -1399,7 +1405,8 @@ impl<'o> Builder<'o> {
         let mut b = Builder {
             opts,
             max_depth: opts.max_depth.min(DEPTH_CEILING),
-            nodes: Vec::new(),
+            // About one node per 24 input bytes in SAML messages; capped by the node limit.
+            nodes: Vec::with_capacity((src.len() / 24).min(opts.max_nodes.saturating_add(1))),
             attrs: Vec::new(),
             decls: Vec::new(),
             uris: Vec::new(),
@@ -1724,10 +1731,11 @@ impl<'o> Builder<'o> {
             }
         };
         let attr_start = self.attrs.len() as u32;
+        // Duplicate detection by (namespace, local name): a linear scan for the usual handful of
+        // attributes, a hash set beyond that (so 100 000 attributes stay linear, not quadratic).
+        let many = raw.len() > 16;
         let mut seen: std::collections::HashSet<(u32, &str)> =
-            std::collections::HashSet::with_capacity(raw.len());
-        let mut seen_plain: std::collections::HashSet<&str> =
-            std::collections::HashSet::with_capacity(raw.len());
+            if many { std::collections::HashSet::with_capacity(raw.len()) } else { Default::default() };
         let mut result = Ok(());
         for (ap, al, value) in raw {
             let ans = match ap {
@@ -1740,7 +1748,11 @@ impl<'o> Builder<'o> {
                     }
                 },
             };
-            let fresh = if ans == NONE { seen_plain.insert(al) } else { seen.insert((ans, al)) };
+            let fresh = if many {
+                seen.insert((ans, al))
+            } else {
+                !self.attrs[attr_start as usize..].iter().any(|a| a.ns == ans && &*a.local == al)
+            };
             if !fresh {
                 result = Err(XmlErrorKind::DuplicateAttribute(match ap {
                     Some(p) => format!("{p}:{al}"),
@@ -1900,6 +1912,27 @@ mod tests {
         assert_eq!(b.position(), (2, 3));
         let err = Document::parse_str("<a>\n  <é/>\n  &bad;</a>").unwrap_err();
         assert_eq!((err.line(), err.column()), (3, 3));
+    }
+
+    #[test]
+    fn forbidden_characters_are_found_anywhere() {
+        for at in [0usize, 31, 32, 33, 63, 64, 100] {
+            let text = "x".repeat(at);
+            let doc = format!("<a>{text}\u{1}</a>");
+            assert_eq!(
+                Document::parse_str(&doc).unwrap_err().kind(),
+                &XmlErrorKind::InvalidChar(1),
+                "at {at}"
+            );
+            let doc = format!("<a>{text}\u{FFFF}</a>");
+            assert_eq!(
+                Document::parse_str(&doc).unwrap_err().kind(),
+                &XmlErrorKind::InvalidChar(0xFFFF),
+                "at {at}"
+            );
+        }
+        // U+FFFD and other characters with an EF lead byte are fine.
+        assert!(Document::parse_str(&format!("<a>{}\u{FFFD}\u{F900}</a>", "y".repeat(40))).is_ok());
     }
 
     #[test]
