@@ -88,10 +88,7 @@ fn main() {
     }
 
     println!("\nValidator::validate, default limits, raw XML; median of 15 runs (release build)");
-    println!(
-        "{:<14} {:>8} {:>8} {:>10} {:>9}  {}",
-        "shape", "size KiB", "signed", "time µs", "µs/KiB", "outcome"
-    );
+    println!("{:<14} {:>8} {:>8} {:>10} {:>9}  outcome", "shape", "size KiB", "signed", "time µs", "µs/KiB");
     let mut worst = Duration::ZERO;
     for (shape, what) in shapes::SHAPES {
         let rows: Vec<_> = messages.iter().filter(|m| m.0 == shape).collect();

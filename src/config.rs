@@ -62,6 +62,9 @@ pub struct ServiceProvider {
     algorithms: AlgorithmPolicy,
     certificate: Option<Certificate>,
     signing_key: Option<SigningKey>,
+    slo_url: Option<String>,
+    #[cfg(feature = "encryption")]
+    decryption_key: Option<crate::xmlenc::DecryptionKey>,
 }
 
 /// Builds a [`ServiceProvider`]. Defaults: SSO enabled, any NameID format, no required attributes,
@@ -109,6 +112,9 @@ impl ServiceProvider {
                 algorithms: AlgorithmPolicy::default(),
                 certificate: None,
                 signing_key: None,
+                slo_url: None,
+                #[cfg(feature = "encryption")]
+                decryption_key: None,
             },
         }
     }
@@ -324,6 +330,38 @@ impl ServiceProvider {
     pub fn signing_key(&self) -> Option<&SigningKey> {
         self.signing_key.as_ref()
     }
+    /// The SP's Single Logout URL (`[sp] slo_url`), if configured: the `Destination` an incoming
+    /// LogoutRequest or LogoutResponse must carry.
+    ///
+    /// ```
+    /// # let builder = samlguard::ServiceProvider::builder(
+    /// #     "https://sp.example.com/saml/metadata",
+    /// #     "https://sp.example.com/saml/acs",
+    /// # );
+    /// let sp = builder.slo_url("https://sp.example.com/saml/slo").build()?;
+    /// assert_eq!(sp.slo_url(), Some("https://sp.example.com/saml/slo"));
+    /// # Ok::<(), samlguard::SsoError>(())
+    /// ```
+    pub fn slo_url(&self) -> Option<&str> {
+        self.slo_url.as_deref()
+    }
+    /// The SP's decryption key, if configured: encrypted assertions, NameIDs and attributes are
+    /// decrypted with it, and the SP metadata then publishes the SP certificate with `use="encryption"`.
+    /// The configuration file sets it from `[sp] private_key` when that key is RSA.
+    ///
+    /// ```
+    /// # let builder = samlguard::ServiceProvider::builder(
+    /// #     "https://sp.example.com/saml/metadata",
+    /// #     "https://sp.example.com/saml/acs",
+    /// # );
+    /// let sp = builder.build()?;
+    /// assert!(sp.decryption_key().is_none()); // an EncryptedAssertion is then code 13
+    /// # Ok::<(), samlguard::SsoError>(())
+    /// ```
+    #[cfg(feature = "encryption")]
+    pub fn decryption_key(&self) -> Option<&crate::xmlenc::DecryptionKey> {
+        self.decryption_key.as_ref()
+    }
 }
 
 impl ServiceProviderBuilder {
@@ -340,6 +378,43 @@ impl ServiceProviderBuilder {
     /// ```
     pub fn site_url(mut self, url: impl Into<String>) -> Self {
         self.sp.site_url = Some(url.into());
+        self
+    }
+    /// The SP's Single Logout URL: incoming logout messages must be addressed (`Destination`) to it.
+    ///
+    /// ```
+    /// # let builder = samlguard::ServiceProvider::builder(
+    /// #     "https://sp.example.com/saml/metadata",
+    /// #     "https://sp.example.com/saml/acs",
+    /// # );
+    /// let sp = builder.slo_url("https://sp.example.com/saml/slo").build()?;
+    /// assert!(sp.slo_url().is_some());
+    /// # Ok::<(), samlguard::SsoError>(())
+    /// ```
+    pub fn slo_url(mut self, url: impl Into<String>) -> Self {
+        self.sp.slo_url = Some(url.into());
+        self
+    }
+    /// The RSA key that decrypts what the IdP encrypts to the SP (EncryptedAssertion, EncryptedID,
+    /// EncryptedAttribute). When the SP certificate is configured, the key must belong to it (it is the
+    /// certificate the SP metadata publishes for encryption): code 9 otherwise.
+    ///
+    /// ```
+    /// use samlguard::{Certificate, DecryptionKey, ErrorCode, ServiceProvider};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/xmlenc/");
+    /// let key = DecryptionKey::from_pem(&std::fs::read(format!("{dir}sp.key"))?)?;
+    /// let builder = ServiceProvider::builder("https://sp.example.com/saml/metadata", "https://sp.example.com/saml/acs");
+    /// let sp = builder.clone().decryption_key(key.clone()).build()?;
+    /// assert!(sp.decryption_key().is_some());
+    /// // The certificate of another key pair is refused.
+    /// let other = Certificate::from_pem(&std::fs::read(format!("{dir}other.crt"))?)?;
+    /// let err = builder.certificate(other).decryption_key(key).build().unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::ConfigurationError); // 9
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "encryption")]
+    pub fn decryption_key(mut self, key: crate::xmlenc::DecryptionKey) -> Self {
+        self.sp.decryption_key = Some(key);
         self
     }
     /// Enables or disables SSO for the site (disabled: every message gets code 7).
@@ -635,6 +710,23 @@ impl ServiceProviderBuilder {
         if sp.max_response_bytes == 0 {
             return Err(config_error("[sp] max_response_bytes is 0", "use a limit such as 1048576"));
         }
+        if let Some(u) = &sp.slo_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            return Err(config_error(
+                format!("[sp] slo_url {u:?} is not an absolute http(s) URL"),
+                "set slo_url to the full Single Logout URL the IdP sends logout messages to",
+            ));
+        }
+        #[cfg(feature = "encryption")]
+        if let (Some(key), Some(cert)) = (&sp.decryption_key, &sp.certificate)
+            && &key.public_key() != cert.public_key()
+        {
+            return Err(config_error(
+                format!("the SP decryption key does not belong to the [sp] certificate {}", cert.subject()),
+                "configure the key and the certificate issued for it (the certificate is what the IdP encrypts to)",
+            ));
+        }
         if let Some(key) = &sp.signing_key {
             let Some(cert) = &sp.certificate else {
                 return Err(config_error(
@@ -762,6 +854,18 @@ impl IdentityProviderBuilder {
     /// ```
     pub fn sso_endpoint(mut self, binding: impl Into<String>, location: impl Into<String>) -> Self {
         self.idp.sso.push(Endpoint { binding: binding.into(), location: location.into() });
+        self
+    }
+    /// Adds a single logout endpoint.
+    ///
+    /// ```
+    /// let idp = samlguard::IdentityProvider::builder("https://idp.example.com/metadata")
+    ///     .slo_endpoint("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect", "https://idp.example.com/slo")
+    ///     .build();
+    /// assert_eq!(idp.slo_endpoints()[0].location, "https://idp.example.com/slo");
+    /// ```
+    pub fn slo_endpoint(mut self, binding: impl Into<String>, location: impl Into<String>) -> Self {
+        self.idp.slo.push(Endpoint { binding: binding.into(), location: location.into() });
         self
     }
     /// The identity provider. One without certificates can be built, and every message validated

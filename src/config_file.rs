@@ -39,6 +39,7 @@ struct RawSp {
     allow_sha1: Option<bool>,
     certificate: Option<String>,
     private_key: Option<String>,
+    slo_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -175,6 +176,9 @@ impl Config {
         if let Some(u) = s.site_url {
             b = b.site_url(u);
         }
+        if let Some(u) = s.slo_url {
+            b = b.slo_url(u);
+        }
         if let Some(v) = s.sso_enabled {
             b = b.sso_enabled(v);
         }
@@ -228,6 +232,18 @@ impl Config {
             let key = crate::cert::SigningKey::from_pkcs8_pem(&pem).map_err(|e| {
                 err(&p, format!("is not a usable [sp] private_key: {e}"), "use an unencrypted PKCS#8 PEM key")
             })?;
+            // The SP's RSA key pair also decrypts what the IdP encrypts to the SP certificate.
+            #[cfg(feature = "encryption")]
+            if matches!(key.public_key(), crate::cert::PublicKey::Rsa { .. }) {
+                let dk = crate::xmlenc::DecryptionKey::from_pem(&pem).map_err(|e| {
+                    err(
+                        &p,
+                        format!("cannot decrypt with this [sp] private_key: {e}"),
+                        "use an RSA PKCS#8 PEM key",
+                    )
+                })?;
+                b = b.decryption_key(dk);
+            }
             b = b.signing_key(key);
         }
         let sp =

@@ -76,7 +76,12 @@
 //!   cache across instances with [`ValidatorBuilder::replay_cache`].
 //! - Nothing reads the clock: every [`SsoRequest`] carries the time to judge it at.
 //! - No `unsafe` code and no C libraries: quick-xml parses, ring verifies, x509-parser reads
-//!   certificates.
+//!   certificates. The one exception is the `encryption` feature: RSA decryption must be constant-time,
+//!   so encrypted assertions are decrypted by AWS-LC through aws-lc-rs ([`DecryptionKey`]).
+//! - Encrypted assertions: the Response signature is checked before anything is decrypted, every
+//!   decryption failure is the same code 13 with the same detail (no decryption oracle), RSA-OAEP only
+//!   (RSA PKCS#1 v1.5 key transport is refused), and the decrypted assertion goes through the full
+//!   validation.
 //!
 //! # Feature flags
 //!
@@ -85,12 +90,18 @@
 //!   (`Config::from_file(path)?.validator()`).
 //! - `doctor` (default): the certificate doctor behind `samlguard cert check` (PKCS#12, encrypted
 //!   and legacy private keys, chain findings).
+//! - `encryption` (default): decryption of `EncryptedAssertion`, `EncryptedID` and `EncryptedAttribute`
+//!   with the SP's RSA key ([`ServiceProviderBuilder::decryption_key`], or `[sp] private_key` in the
+//!   configuration file): RSA-OAEP key transport, AES-GCM and AES-CBC content, by AWS-LC (aws-lc-rs).
+//!   Without it, an encrypted assertion is refused with code 13.
 //! - `testkit`: the `samlguard::testkit` module, which builds realistic signed responses shaped
 //!   like those of ADFS, Entra ID, Okta and Shibboleth, for unit tests of an SSO configuration.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
 mod accounts;
+mod authn_request;
+mod binding;
 mod c14n;
 mod cert;
 mod config;
@@ -102,14 +113,22 @@ mod dsig;
 mod error;
 #[cfg(feature = "doctor")]
 mod keyfile;
+mod logout;
 mod metadata;
 mod stores;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod validate;
 mod xml;
+#[cfg(feature = "encryption")]
+mod xmlenc;
 
 pub use accounts::{Account, AccountError, AccountPolicy, AccountStatus, AccountStore, InMemoryAccounts};
+pub use authn_request::{AuthnContextComparison, AuthnRequestBuilder, NameIdPolicy, RequestedAuthnContext};
+pub use binding::{
+    BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, Binding, BindingError, MAX_RELAY_STATE_BYTES, OutboundMessage,
+    QuerySignature, RedirectQuery, SamlParameter, deflate_base64, inflate_base64, post_form, redirect_query,
+};
 pub use c14n::{C14nAlgorithm, C14nError, NodeSet, Subtree, canonicalize};
 pub use cert::{CertError, Certificate, KeyError, PublicKey, SignatureScheme, SigningKey, load_certificates};
 pub use config::{
@@ -130,6 +149,10 @@ pub use error::{Detail, ErrorCode, SsoError, Stage};
 pub use keyfile::{
     Container, KeyFile, KeyFileError, KeyFormat, LoadedKey, SUPPORTED_KEY_FORMATS, StrayPlace,
 };
+pub use logout::{
+    LogoutMessage, LogoutRequestBuilder, LogoutValidator, LogoutValidatorBuilder, VerifiedLogoutRequest,
+    VerifiedLogoutResponse,
+};
 pub use metadata::{
     CertificateStatus, DEFAULT_EXPIRES_SOON_DAYS, IdpEntityReport, IdpMetadataCheck, IdpMetadataReport,
     MetadataError, MetadataFinding, MetadataRoot, MetadataSignature, RemoveReason, Rollover,
@@ -141,3 +164,5 @@ pub use xml::{
     Attribute, Children, DEPTH_CEILING, Document, Element, NamespaceDecl, Node, NodeId, NodeKind,
     ParseOptions, XML_NS, XMLNS_NS, XmlError, XmlErrorKind,
 };
+#[cfg(feature = "encryption")]
+pub use xmlenc::{DecryptionError, DecryptionKey, decrypt_element};

@@ -58,6 +58,18 @@ enum Command {
         #[command(subcommand)]
         command: cli::cert::CertCommand,
     },
+    /// Builds the SP's AuthnRequest: prints the redirect URL (or, with --binding post, the HTML form).
+    ///
+    /// The IdP's SSO endpoint comes from [idp] metadata; with [sp] private_key the request is signed
+    /// (over the query string for redirect, enveloped for post). The request ID goes to stderr: it is the
+    /// --request-id to validate the IdP's response with. Exit status 0: printed; 1: the request cannot be
+    /// built (code 26, or 9 for a bad configuration file); 2: usage error.
+    AuthnRequest(cli::authn_request::AuthnRequestArgs),
+    /// Single Logout: the SP's LogoutRequest, and the IdP's LogoutRequests and LogoutResponses.
+    Logout {
+        #[command(subcommand)]
+        command: cli::logout::LogoutCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -145,6 +157,8 @@ fn main() -> ExitCode {
         Command::C14n(args) => cli::c14n::run(&args),
         Command::Metadata { command } => cli::metadata::run(&command),
         Command::Cert { command } => cli::cert::run(&command),
+        Command::AuthnRequest(args) => cli::authn_request::run(&args),
+        Command::Logout { command } => cli::logout::run(&command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1250,26 +1250,21 @@ const HTTP_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 /// Options of [`sp_metadata`].
 ///
 /// ```
-/// let options = samlguard::SpMetadataOptions::new().id("_sp-metadata").encryption_key(true);
+/// let options = samlguard::SpMetadataOptions::new().id("_sp-metadata").encryption_key(false);
 /// # let _ = options;
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SpMetadataOptions {
     id: Option<String>,
-    encryption_key: bool,
+    /// `None`: publish an encryption key exactly when the SP can decrypt.
+    encryption_key: Option<bool>,
     valid_until: Option<DateTime<Utc>>,
-}
-
-impl Default for SpMetadataOptions {
-    fn default() -> Self {
-        SpMetadataOptions { id: None, encryption_key: false, valid_until: None }
-    }
 }
 
 impl SpMetadataOptions {
     /// The defaults: no `ID` (unsigned) or a derived one (signed), the SP certificate published for
-    /// signing only (samlguard does not decrypt assertions yet, so it advertises no encryption key), no
-    /// `validUntil`.
+    /// signing, and for encryption too when the SP has a decryption key
+    /// ([`ServiceProvider::decryption_key`]), no `validUntil`.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1279,11 +1274,14 @@ impl SpMetadataOptions {
         self.id = Some(id.into());
         self
     }
-    /// Whether the SP certificate is also published with `use="encryption"` (default `false`). An IdP
-    /// that finds an encryption key in SP metadata may encrypt its assertions to it, and samlguard cannot
-    /// decrypt them yet: publish one only for an application that decrypts assertions itself.
+    /// Whether the SP certificate is also published with `use="encryption"`. Default: exactly when the
+    /// SP has a decryption key (an IdP that finds an encryption key in SP metadata may encrypt its
+    /// assertions to it). The `KeyDescriptor` then lists, as `md:EncryptionMethod`s, the algorithms
+    /// samlguard decrypts (AES-GCM first, then AES-CBC, then RSA-OAEP key transport) — only when the SP
+    /// has a decryption key: `true` without one publishes the bare certificate, for an application that
+    /// decrypts assertions itself.
     pub fn encryption_key(mut self, publish: bool) -> Self {
-        self.encryption_key = publish;
+        self.encryption_key = Some(publish);
         self
     }
     /// Sets `validUntil` on the `EntityDescriptor`.
@@ -1312,7 +1310,7 @@ fn xml_escape(s: &str) -> String {
 
 /// The SP's metadata: an `md:EntityDescriptor` with one `md:SPSSODescriptor`, in the element order of
 /// the OASIS metadata schema: `KeyDescriptor use="signing"` and `use="encryption"` (from the SP
-/// certificate, when configured), `NameIDFormat` (the allowed formats), and the HTTP-POST
+/// certificate, when configured; see [`SpMetadataOptions::encryption_key`]), `NameIDFormat` (the allowed formats), and the HTTP-POST
 /// `AssertionConsumerService` (index 0, default). `AuthnRequestsSigned` is `true` when the SP has a
 /// signing key; `WantAssertionsSigned` follows the SP's setting.
 ///
@@ -1355,14 +1353,26 @@ fn render_sp_metadata(sp: &ServiceProvider, options: &SpMetadataOptions, id: Opt
     if let Some(cert) = sp.certificate() {
         use base64::Engine as _;
         let b64 = base64::engine::general_purpose::STANDARD.encode(cert.der());
-        let uses: &[&str] = if options.encryption_key { &["signing", "encryption"] } else { &["signing"] };
+        // What the SP decrypts, when it can: the EncryptionMethods of the encryption KeyDescriptor.
+        #[cfg(feature = "encryption")]
+        let methods =
+            if sp.decryption_key().is_some() { crate::xmlenc::advertised_methods() } else { Vec::new() };
+        #[cfg(not(feature = "encryption"))]
+        let methods: Vec<&str> = Vec::new();
+        let encryption = options.encryption_key.unwrap_or(!methods.is_empty());
+        let uses: &[&str] = if encryption { &["signing", "encryption"] } else { &["signing"] };
         for u in uses {
             let _ = write!(
                 x,
                 "    <md:KeyDescriptor use=\"{u}\">\n      <ds:KeyInfo>\n        <ds:X509Data>\n          \
-                 <ds:X509Certificate>{b64}</ds:X509Certificate>\n        </ds:X509Data>\n      </ds:KeyInfo>\n    \
-                 </md:KeyDescriptor>\n"
+                 <ds:X509Certificate>{b64}</ds:X509Certificate>\n        </ds:X509Data>\n      </ds:KeyInfo>\n"
             );
+            if *u == "encryption" {
+                for m in &methods {
+                    let _ = writeln!(x, "      <md:EncryptionMethod Algorithm=\"{m}\"/>");
+                }
+            }
+            x.push_str("    </md:KeyDescriptor>\n");
         }
     }
     for f in sp.allowed_name_id_formats() {

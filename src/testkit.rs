@@ -1739,3 +1739,507 @@ pub fn attr(name: &str, friendly_name: Option<&str>, values: &[&str]) -> TestAtt
         values: values.iter().map(|v| v.to_string()).collect(),
     }
 }
+
+// ------------------------------------------------------------------------------------------------
+// WS-Federation
+// ------------------------------------------------------------------------------------------------
+
+/// The WS-Trust version of a [`WsFedBuilder`]'s `RequestSecurityTokenResponse`.
+///
+/// ```
+/// use samlguard::testkit::WsTrust;
+/// assert_eq!(WsTrust::V2005.namespace(), "http://schemas.xmlsoap.org/ws/2005/02/trust");
+/// assert_eq!(WsTrust::V1_3.namespace(), "http://docs.oasis-open.org/ws-sx/ws-trust/200512");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WsTrust {
+    /// WS-Trust 1.3 (`http://docs.oasis-open.org/ws-sx/ws-trust/200512`), usually in a
+    /// `RequestSecurityTokenResponseCollection` (WIF-based STSs).
+    V1_3,
+    /// WS-Trust February 2005 (`http://schemas.xmlsoap.org/ws/2005/02/trust`), a bare
+    /// `RequestSecurityTokenResponse`: what ADFS and Entra ID post.
+    V2005,
+}
+
+impl WsTrust {
+    /// The namespace URI.
+    pub fn namespace(self) -> &'static str {
+        match self {
+            WsTrust::V1_3 => "http://docs.oasis-open.org/ws-sx/ws-trust/200512",
+            WsTrust::V2005 => "http://schemas.xmlsoap.org/ws/2005/02/trust",
+        }
+    }
+    fn prefix(self) -> &'static str {
+        match self {
+            WsTrust::V1_3 => "trust",
+            WsTrust::V2005 => "t",
+        }
+    }
+    fn key_type(self) -> &'static str {
+        match self {
+            WsTrust::V1_3 => "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Bearer",
+            WsTrust::V2005 => "http://schemas.xmlsoap.org/ws/2005/05/identity/NoProofKey",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Saml11Attribute {
+    namespace: Option<String>,
+    name: String,
+    values: Vec<String>,
+}
+
+/// Builds a SAML 1.1 assertion (`urn:oasis:names:tc:SAML:1.0:assertion`, MajorVersion and
+/// MinorVersion 1) shaped like the tokens ADFS issues to WS-Federation relying parties by default: `AssertionID`, an
+/// `Issuer` attribute, `AudienceRestrictionCondition`, the subject's `NameIdentifier` with a bearer
+/// confirmation repeated in the AttributeStatement and the AuthenticationStatement, claims as
+/// `AttributeNamespace` + `AttributeName`, and the signature as the assertion's last child. Put it in
+/// a `wresult` with [`WsFedBuilder::saml11`].
+///
+/// ```
+/// use samlguard::testkit::Saml11Builder;
+/// let now = "2030-01-01T12:00:00Z".parse()?;
+/// let b = Saml11Builder::adfs("http://adfs.example.com/adfs/services/trust", "https://sp.example.com/", now);
+/// let doc = samlguard::Document::parse_str(&b.assertion_xml())?;
+/// assert_eq!(doc.root_element().attribute("AssertionID"), Some(b.get_assertion_id()));
+/// assert_eq!(doc.root_element().attribute("MinorVersion"), Some("1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Saml11Builder {
+    assertion_id: String,
+    issuer: Option<String>,
+    issue_instant: DateTime<Utc>,
+    major_version: String,
+    minor_version: String,
+    not_before: Option<DateTime<Utc>>,
+    not_on_or_after: Option<DateTime<Utc>>,
+    audiences: Vec<Vec<String>>,
+    name_identifier: Option<String>,
+    name_identifier_format: Option<String>,
+    name_qualifier: Option<String>,
+    confirmation_method: String,
+    attributes: Vec<Saml11Attribute>,
+    authentication_instant: DateTime<Utc>,
+    key: Option<(SigningKey, Certificate)>,
+    digest: DigestAlgorithm,
+}
+
+const ADFS_CLAIMS: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims";
+
+impl Saml11Builder {
+    /// An ADFS-shaped SAML 1.1 token from `idp` for the relying party `sp` (its realm, the audience),
+    /// issued at `now`, valid for an hour: NameIdentifier `alice@example.com` (emailAddress), claims
+    /// upn, emailaddress, givenname and surname. Unsigned until [`Saml11Builder::sign_with`].
+    pub fn adfs(idp: &str, sp: &str, now: DateTime<Utc>) -> Self {
+        let seed = format!("saml11{idp}{sp}{now}");
+        let claim = |name: &str, value: &str| Saml11Attribute {
+            namespace: Some(ADFS_CLAIMS.to_string()),
+            name: name.to_string(),
+            values: vec![value.to_string()],
+        };
+        Saml11Builder {
+            assertion_id: format!("_{}", id_from(&seed, 1)),
+            issuer: Some(idp.to_string()),
+            issue_instant: now,
+            major_version: "1".into(),
+            minor_version: "1".into(),
+            not_before: Some(now - Duration::seconds(5)),
+            not_on_or_after: Some(now + Duration::hours(1)),
+            audiences: vec![vec![sp.to_string()]],
+            name_identifier: Some("alice@example.com".into()),
+            name_identifier_format: Some("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress".into()),
+            name_qualifier: None,
+            confirmation_method: "urn:oasis:names:tc:SAML:1.0:cm:bearer".into(),
+            attributes: vec![
+                claim("upn", "alice@example.com"),
+                claim("emailaddress", "alice@example.com"),
+                claim("givenname", "Alice"),
+                claim("surname", "Liddell"),
+            ],
+            authentication_instant: now - Duration::seconds(2),
+            key: None,
+            digest: DigestAlgorithm::Sha256,
+        }
+    }
+    /// The key and certificate to sign the assertion with (without them it stays unsigned).
+    pub fn sign_with(mut self, key: SigningKey, certificate: Certificate) -> Self {
+        self.key = Some((key, certificate));
+        self
+    }
+    /// The digest algorithm of the signature's reference (SHA-256 by default).
+    pub fn digest_algorithm(mut self, alg: DigestAlgorithm) -> Self {
+        self.digest = alg;
+        self
+    }
+    /// The `Issuer` attribute (None: omitted).
+    pub fn issuer(mut self, issuer: Option<&str>) -> Self {
+        self.issuer = issuer.map(str::to_string);
+        self
+    }
+    /// The `AssertionID`.
+    pub fn assertion_id(mut self, id: &str) -> Self {
+        self.assertion_id = id.to_string();
+        self
+    }
+    /// The `IssueInstant`.
+    pub fn issue_instant(mut self, t: DateTime<Utc>) -> Self {
+        self.issue_instant = t;
+        self
+    }
+    /// `MajorVersion` and `MinorVersion`.
+    pub fn version(mut self, major: &str, minor: &str) -> Self {
+        self.major_version = major.to_string();
+        self.minor_version = minor.to_string();
+        self
+    }
+    /// Conditions `NotBefore` (None: omitted).
+    pub fn not_before(mut self, t: Option<DateTime<Utc>>) -> Self {
+        self.not_before = t;
+        self
+    }
+    /// Conditions `NotOnOrAfter` (None: omitted).
+    pub fn not_on_or_after(mut self, t: Option<DateTime<Utc>>) -> Self {
+        self.not_on_or_after = t;
+        self
+    }
+    /// The `AudienceRestrictionCondition`s, each with its `Audience` values (empty: none).
+    pub fn audience_restrictions(mut self, restrictions: Vec<Vec<String>>) -> Self {
+        self.audiences = restrictions;
+        self
+    }
+    /// The `NameIdentifier` value.
+    pub fn name_identifier(mut self, v: &str) -> Self {
+        self.name_identifier = Some(v.to_string());
+        self
+    }
+    /// Leaves the `NameIdentifier` out of every Subject (what ADFS does without a Name ID claim rule).
+    pub fn without_name_identifier(mut self) -> Self {
+        self.name_identifier = None;
+        self
+    }
+    /// The `NameIdentifier` `Format` (None: omitted).
+    pub fn name_identifier_format(mut self, f: Option<&str>) -> Self {
+        self.name_identifier_format = f.map(str::to_string);
+        self
+    }
+    /// The `NameIdentifier` `NameQualifier` (None: omitted).
+    pub fn name_qualifier(mut self, q: Option<&str>) -> Self {
+        self.name_qualifier = q.map(str::to_string);
+        self
+    }
+    /// The `ConfirmationMethod` (bearer by default).
+    pub fn confirmation_method(mut self, m: &str) -> Self {
+        self.confirmation_method = m.to_string();
+        self
+    }
+    /// Adds an attribute with this `AttributeNamespace` (None: omitted) and `AttributeName`.
+    pub fn attribute(mut self, namespace: Option<&str>, name: &str, values: &[&str]) -> Self {
+        self.attributes.push(Saml11Attribute {
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        });
+        self
+    }
+    /// Removes every attribute (the AttributeStatement then carries only the Subject).
+    pub fn without_attributes(mut self) -> Self {
+        self.attributes.clear();
+        self
+    }
+    /// The `AssertionID`.
+    pub fn get_assertion_id(&self) -> &str {
+        &self.assertion_id
+    }
+
+    fn subject_xml(&self) -> String {
+        let mut s = String::from("<saml:Subject>");
+        if let Some(n) = &self.name_identifier {
+            s.push_str("<saml:NameIdentifier");
+            if let Some(f) = &self.name_identifier_format {
+                s.push_str(&format!(r#" Format="{}""#, esc(f)));
+            }
+            if let Some(q) = &self.name_qualifier {
+                s.push_str(&format!(r#" NameQualifier="{}""#, esc(q)));
+            }
+            s.push_str(&format!(">{}</saml:NameIdentifier>", esc(n)));
+        }
+        s.push_str(&format!(
+            "<saml:SubjectConfirmation><saml:ConfirmationMethod>{}</saml:ConfirmationMethod></saml:SubjectConfirmation></saml:Subject>",
+            esc(&self.confirmation_method)
+        ));
+        s
+    }
+
+    /// The assertion XML, unsigned, with its namespace declaration.
+    pub fn assertion_xml(&self) -> String {
+        let mut s = format!(
+            r#"<saml:Assertion MajorVersion="{}" MinorVersion="{}" AssertionID="{}""#,
+            esc(&self.major_version),
+            esc(&self.minor_version),
+            esc(&self.assertion_id)
+        );
+        if let Some(i) = &self.issuer {
+            s.push_str(&format!(r#" Issuer="{}""#, esc(i)));
+        }
+        s.push_str(&format!(
+            r#" IssueInstant="{}" xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion"><saml:Conditions"#,
+            ts(self.issue_instant)
+        ));
+        if let Some(t) = self.not_before {
+            s.push_str(&format!(r#" NotBefore="{}""#, ts(t)));
+        }
+        if let Some(t) = self.not_on_or_after {
+            s.push_str(&format!(r#" NotOnOrAfter="{}""#, ts(t)));
+        }
+        s.push('>');
+        for r in &self.audiences {
+            s.push_str("<saml:AudienceRestrictionCondition>");
+            for au in r {
+                s.push_str(&format!("<saml:Audience>{}</saml:Audience>", esc(au)));
+            }
+            s.push_str("</saml:AudienceRestrictionCondition>");
+        }
+        s.push_str("</saml:Conditions><saml:AttributeStatement>");
+        s.push_str(&self.subject_xml());
+        for at in &self.attributes {
+            s.push_str(&format!(r#"<saml:Attribute AttributeName="{}""#, esc(&at.name)));
+            if let Some(ns) = &at.namespace {
+                s.push_str(&format!(r#" AttributeNamespace="{}""#, esc(ns)));
+            }
+            s.push('>');
+            for v in &at.values {
+                s.push_str(&format!("<saml:AttributeValue>{}</saml:AttributeValue>", esc(v)));
+            }
+            s.push_str("</saml:Attribute>");
+        }
+        s.push_str(&format!(
+            r#"</saml:AttributeStatement><saml:AuthenticationStatement AuthenticationMethod="urn:oasis:names:tc:SAML:1.0:am:password" AuthenticationInstant="{}">"#,
+            ts(self.authentication_instant)
+        ));
+        s.push_str(&self.subject_xml());
+        s.push_str("</saml:AuthenticationStatement></saml:Assertion>");
+        s
+    }
+
+    /// The assertion XML, signed (the signature last, as the SAML 1.1 schema places it) when a key was
+    /// given with [`Saml11Builder::sign_with`].
+    pub fn build(&self) -> Result<String, SignError> {
+        let xml = self.assertion_xml();
+        match &self.key {
+            None => Ok(xml),
+            Some((key, cert)) => Signer::new(key.clone(), cert.clone())
+                .digest_algorithm(self.digest)
+                .placement(crate::dsig::SignaturePlacement::LastChild)
+                .sign_enveloped(&xml, &self.assertion_id),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum WsFedToken {
+    Saml2(Box<ResponseBuilder>),
+    Saml11(Box<Saml11Builder>),
+}
+
+/// Builds a WS-Federation sign-in POST: `wa=wsignin1.0&wresult=…` where `wresult` is a WS-Trust
+/// `RequestSecurityTokenResponse` (WS-Trust 2005 by default, as ADFS and Entra ID send it; or 1.3,
+/// optionally in a `RequestSecurityTokenResponseCollection`) whose `RequestedSecurityToken` carries a
+/// signed SAML 2.0 assertion (from a [`ResponseBuilder`]) or a signed SAML 1.1 assertion (from a
+/// [`Saml11Builder`]). The token's structure can be broken on purpose: no token, two, another
+/// content, several responses.
+///
+/// ```
+/// use samlguard::testkit::{Saml11Builder, WsFedBuilder};
+/// use samlguard::{Certificate, IdentityProvider, ServiceProvider, SigningKey, SsoRequest, Validator};
+/// let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/keys/");
+/// let key = SigningKey::from_pkcs8_pem(&std::fs::read(format!("{keys}rsa2048.key"))?)?;
+/// let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
+/// let now = "2030-01-01T12:00:00Z".parse()?;
+/// let (adfs, realm) = ("http://adfs.example.com/adfs/services/trust", "https://sp.example.com/");
+/// let token = Saml11Builder::adfs(adfs, realm, now).sign_with(key, cert.clone());
+/// let body = WsFedBuilder::saml11(token).wctx(Some("rm=0&id=passive")).build_form_body()?;
+/// assert!(body.starts_with("wa=wsignin1.0&wresult="));
+///
+/// let sp = ServiceProvider::builder(realm, "https://sp.example.com/wsfed").build()?;
+/// let idp = IdentityProvider::builder(adfs).certificate(cert).build();
+/// let login = Validator::builder(sp, idp).build().validate(&SsoRequest::form("POST", body.as_bytes(), now))?;
+/// assert_eq!(login.name_id.value, "alice@example.com");
+/// assert_eq!(login.attribute("upn"), Some(&["alice@example.com".to_string()][..]));
+/// assert_eq!(login.session_index, None); // SAML 1.1 has none
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct WsFedBuilder {
+    token: WsFedToken,
+    trust: WsTrust,
+    collection: bool,
+    applies_to: String,
+    created: DateTime<Utc>,
+    expires: DateTime<Utc>,
+    token_xml: Option<String>,
+    requested_tokens: usize,
+    responses: usize,
+    wctx: Option<String>,
+}
+
+impl WsFedBuilder {
+    fn with(token: WsFedToken, applies_to: String, created: DateTime<Utc>, expires: DateTime<Utc>) -> Self {
+        WsFedBuilder {
+            token,
+            trust: WsTrust::V2005,
+            collection: false,
+            applies_to,
+            created,
+            expires,
+            token_xml: None,
+            requested_tokens: 1,
+            responses: 1,
+            wctx: None,
+        }
+    }
+    /// A `wresult` carrying the assertion of `response` (signed as its [`ResponseBuilder::sign_assertion`]
+    /// and key say; the Response itself is not used). `AppliesTo` is the first audience.
+    pub fn saml2(response: ResponseBuilder) -> Self {
+        let applies_to = response.audiences.first().and_then(|r| r.first()).cloned().unwrap_or_default();
+        let (created, expires) =
+            (response.assertion_issue_instant, response.not_on_or_after.unwrap_or(response.issue_instant));
+        Self::with(WsFedToken::Saml2(Box::new(response)), applies_to, created, expires)
+    }
+    /// A `wresult` carrying this SAML 1.1 assertion. `AppliesTo` is the first audience.
+    pub fn saml11(assertion: Saml11Builder) -> Self {
+        let applies_to = assertion.audiences.first().and_then(|r| r.first()).cloned().unwrap_or_default();
+        let (created, expires) =
+            (assertion.issue_instant, assertion.not_on_or_after.unwrap_or(assertion.issue_instant));
+        Self::with(WsFedToken::Saml11(Box::new(assertion)), applies_to, created, expires)
+    }
+    /// The WS-Trust version (2005 by default).
+    pub fn trust(mut self, version: WsTrust) -> Self {
+        self.trust = version;
+        self
+    }
+    /// Wraps the response(s) in a `RequestSecurityTokenResponseCollection`.
+    pub fn collection(mut self, on: bool) -> Self {
+        self.collection = on;
+        self
+    }
+    /// The `wctx` field (None: omitted).
+    pub fn wctx(mut self, wctx: Option<&str>) -> Self {
+        self.wctx = wctx.map(str::to_string);
+        self
+    }
+    /// The `AppliesTo` address (the realm).
+    pub fn applies_to(mut self, realm: &str) -> Self {
+        self.applies_to = realm.to_string();
+        self
+    }
+    /// How many `RequestedSecurityToken` elements each response carries, each with the token (1 by
+    /// default; 0 leaves it out).
+    pub fn requested_tokens(mut self, n: usize) -> Self {
+        self.requested_tokens = n;
+        self
+    }
+    /// How many `RequestSecurityTokenResponse` elements, each with the token (1 by default; more than
+    /// one implies a collection).
+    pub fn responses(mut self, n: usize) -> Self {
+        self.responses = n;
+        self
+    }
+    /// Puts this XML in the `RequestedSecurityToken` instead of the assertion (e.g. an
+    /// `xenc:EncryptedData`, or another token type).
+    pub fn requested_token_xml(mut self, xml: &str) -> Self {
+        self.token_xml = Some(xml.to_string());
+        self
+    }
+    /// The assertion's ID.
+    pub fn get_assertion_id(&self) -> &str {
+        match &self.token {
+            WsFedToken::Saml2(b) => b.get_assertion_id(),
+            WsFedToken::Saml11(b) => b.get_assertion_id(),
+        }
+    }
+
+    /// The token, signed as its builder says.
+    fn token(&self) -> Result<String, SignError> {
+        if let Some(x) = &self.token_xml {
+            return Ok(x.clone());
+        }
+        match &self.token {
+            WsFedToken::Saml11(b) => b.build(),
+            WsFedToken::Saml2(b) => {
+                let xml = b.assertion_xml();
+                match &b.key {
+                    Some((key, cert)) if b.sign_assertion => {
+                        let mut signer = Signer::new(key.clone(), cert.clone()).digest_algorithm(b.digest);
+                        if let Some(alg) = b.algorithm {
+                            signer = signer.signature_algorithm(alg);
+                        }
+                        signer.sign_enveloped(&xml, &b.assertion_id)
+                    }
+                    _ => Ok(xml),
+                }
+            }
+        }
+    }
+
+    /// The `wresult` value: the RequestSecurityTokenResponse (or the collection) as XML.
+    pub fn wresult(&self) -> Result<String, SignError> {
+        let token = self.token()?;
+        let (t, ns) = (self.trust.prefix(), self.trust.namespace());
+        let (token_type, reference) = match &self.token {
+            WsFedToken::Saml2(_) => (
+                "urn:oasis:names:tc:SAML:2.0:assertion",
+                "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLID",
+            ),
+            WsFedToken::Saml11(_) => (
+                "urn:oasis:names:tc:SAML:1.0:assertion",
+                "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.0#SAMLAssertionID",
+            ),
+        };
+        let wsu = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+        let mut rstr = format!(r#"<{t}:RequestSecurityTokenResponse xmlns:{t}="{ns}">"#);
+        rstr.push_str(&format!(
+            r#"<{t}:Lifetime><wsu:Created xmlns:wsu="{wsu}">{}</wsu:Created><wsu:Expires xmlns:wsu="{wsu}">{}</wsu:Expires></{t}:Lifetime>"#,
+            ts(self.created),
+            ts(self.expires)
+        ));
+        rstr.push_str(&format!(
+            r#"<wsp:AppliesTo xmlns:wsp="http://schemas.xmlsoap.org/ws/2004/09/policy"><wsa:EndpointReference xmlns:wsa="http://www.w3.org/2005/08/addressing"><wsa:Address>{}</wsa:Address></wsa:EndpointReference></wsp:AppliesTo>"#,
+            esc(&self.applies_to)
+        ));
+        for _ in 0..self.requested_tokens {
+            rstr.push_str(&format!("<{t}:RequestedSecurityToken>{token}</{t}:RequestedSecurityToken>"));
+        }
+        rstr.push_str(&format!(
+            r#"<{t}:RequestedAttachedReference><o:SecurityTokenReference xmlns:o="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><o:KeyIdentifier ValueType="{reference}">{}</o:KeyIdentifier></o:SecurityTokenReference></{t}:RequestedAttachedReference>"#,
+            esc(self.get_assertion_id())
+        ));
+        rstr.push_str(&format!(
+            "<{t}:TokenType>{token_type}</{t}:TokenType><{t}:RequestType>{ns}/Issue</{t}:RequestType><{t}:KeyType>{}</{t}:KeyType></{t}:RequestSecurityTokenResponse>",
+            self.trust.key_type()
+        ));
+        if !self.collection && self.responses == 1 {
+            return Ok(rstr);
+        }
+        let mut s = format!(r#"<{t}:RequestSecurityTokenResponseCollection xmlns:{t}="{ns}">"#);
+        for _ in 0..self.responses {
+            s.push_str(&rstr);
+        }
+        s.push_str(&format!("</{t}:RequestSecurityTokenResponseCollection>"));
+        Ok(s)
+    }
+
+    /// The urlencoded POST body: `wa=wsignin1.0&wresult=…` and `&wctx=…` when set.
+    pub fn build_form_body(&self) -> Result<String, SignError> {
+        let enc = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        let mut body = format!("wa=wsignin1.0&wresult={}", enc(&self.wresult()?));
+        if let Some(c) = &self.wctx {
+            body.push_str(&format!("&wctx={}", enc(c)));
+        }
+        Ok(body)
+    }
+}

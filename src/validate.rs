@@ -15,6 +15,11 @@ use crate::error::{Detail, ErrorCode, SsoError, Stage};
 use crate::stores::{InMemoryReplayCache, ReplayCache, RequestStore};
 use crate::xml::{Document, Element};
 
+// WS-Federation tokens run through this module's pipeline; the module is a child so that it can.
+#[path = "wsfed.rs"]
+mod wsfed;
+use wsfed::Dialect;
+
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
@@ -64,7 +69,7 @@ pub struct Login {
     pub session_not_on_or_after: Option<DateTime<Utc>>,
     /// The assertion ID.
     pub assertion_id: String,
-    /// The Response ID.
+    /// The Response ID (empty for a WS-Federation token, which arrives without a Response).
     pub response_id: String,
     /// The Response's InResponseTo, if any.
     pub in_response_to: Option<String>,
@@ -395,7 +400,9 @@ struct SignedAssertion<'d> {
 }
 
 impl Validator {
-    /// Validates one message. The first failing check, in SPEC §2 order, decides the error.
+    /// Validates one message: a SAML Response, or a WS-Federation sign-in (`wa=wsignin1.0&wresult=…`
+    /// form) whose token is a signed SAML 2.0 or SAML 1.1 assertion. The first failing check, in SPEC §2
+    /// order, decides the error.
     pub fn validate(&self, request: &SsoRequest) -> Result<Login, SsoError> {
         let now = request.now;
         // config
@@ -422,6 +429,9 @@ impl Validator {
                     .fix("configure the IdP to use the HTTP-POST binding for the response"),
             ));
         }
+        if let Some(wresult) = self.wsfed_wresult(&request.body)? {
+            return self.validate_wsfed(&wresult, request);
+        }
         let xml = self.decode_body(&request.body)?;
         let doc = Document::parse_with(&xml, self.sp.parse_options()).map_err(|e| {
             fail(
@@ -431,8 +441,20 @@ impl Validator {
             )
         })?;
         let response = self.check_response(&doc, request)?;
+        // An EncryptedAssertion: the Response signature is verified, then the assertion decrypted into a
+        // new tree, which the rest of the pipeline checks (src/xmlenc.rs says why and how).
+        #[cfg(feature = "encryption")]
+        if let Some((plain, pre_verified)) = self.decrypt_encrypted_assertion(&xml, &response, now)? {
+            let response = UnverifiedResponse {
+                root: plain.root_element(),
+                id: response.id.clone(),
+                in_response_to: response.in_response_to.clone(),
+            };
+            let signed = self.check_signatures_with(&plain, &response, now, pre_verified)?;
+            return self.check_assertion(Some(&response), signed, request);
+        }
         let signed = self.check_signatures(&doc, &response, now)?;
-        self.check_assertion(&response, signed, request)
+        self.check_assertion(Some(&response), signed, request)
     }
 
     fn decode_body(&self, body: &Body) -> Result<Vec<u8>, SsoError> {
@@ -464,13 +486,6 @@ impl Validator {
                     return Err(t(
                         "the POST carries SAMLart (HTTP-Artifact binding), which this validator does not resolve".into(),
                         "configure the IdP to use the HTTP-POST binding",
-                    ));
-                }
-                if fields.iter().any(|(k, _)| k == "wresult") {
-                    return Err(t(
-                        "the POST carries wresult (WS-Federation), which this validator does not accept"
-                            .into(),
-                        "configure the IdP to send a SAML 2.0 response with the HTTP-POST binding",
                     ));
                 }
                 let mut found = fields.into_iter().filter(|(k, _)| k == "SAMLResponse");
@@ -746,18 +761,90 @@ impl Validator {
         fail(code, d)
     }
 
+    /// With the SP key, a Response's single EncryptedAssertion decrypted into a new tree (see
+    /// src/xmlenc.rs), and the index of the trusted certificate that verified the Response signature
+    /// before decryption, if the Response is signed. `None` when there is nothing to decrypt or no key
+    /// (the signature stage then reports the EncryptedAssertion as code 13).
+    #[cfg(feature = "encryption")]
+    fn decrypt_encrypted_assertion(
+        &self,
+        xml: &[u8],
+        resp: &UnverifiedResponse<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Document, Option<usize>)>, SsoError> {
+        let root = resp.root;
+        let encrypted: Vec<Element<'_>> = root.children_named(SAML_NS, "EncryptedAssertion").collect();
+        let Some(key) = self.sp.decryption_key() else { return Ok(None) };
+        if encrypted.is_empty() {
+            return Ok(None);
+        }
+        // The Response signature first: nothing is decrypted under a signature that does not verify.
+        let outer: Vec<Element<'_>> = root.children_named(DSIG_NS, "Signature").collect();
+        let pre_verified = match outer.as_slice() {
+            [] => None,
+            [sig] => self.verify_own_signature(root, *sig, now)?.certificate_indices().first().copied(),
+            many => {
+                return Err(fail(
+                    ErrorCode::InvalidDigitalSignature,
+                    Detail::new(
+                        Stage::Signature,
+                        format!(
+                            "<{}> at line {} carries {} signatures; one is allowed",
+                            root.qualified_name(),
+                            line(root),
+                            many.len()
+                        ),
+                    ),
+                ));
+            }
+        };
+        if encrypted.len() > 1 {
+            return Err(fail(
+                ErrorCode::InvalidAssertion,
+                Detail::new(
+                    Stage::Assertion,
+                    format!(
+                        "the Response carries {} EncryptedAssertions; exactly one assertion is accepted",
+                        encrypted.len()
+                    ),
+                )
+                .fix("a second assertion is the shape of an injection attack; refuse the message"),
+            ));
+        }
+        let plain = crate::xmlenc::decrypt_assertion(xml, encrypted[0], key, self.sp.parse_options())
+            .map_err(|e| {
+                fail(ErrorCode::InvalidAssertion, crate::xmlenc::failure_detail("encrypted assertion", &e))
+            })?;
+        Ok(Some((plain, pre_verified)))
+    }
+
     fn check_signatures<'d>(
         &self,
         doc: &'d Document,
         resp: &UnverifiedResponse<'d>,
         now: DateTime<Utc>,
     ) -> Result<SignedAssertion<'d>, SsoError> {
+        self.check_signatures_with(doc, resp, now, None)
+    }
+
+    /// The signature stage. `pre_verified`: the Response was signed and its signature verified (with
+    /// the trusted certificate of that index) before its EncryptedAssertion was decrypted into `doc`; it
+    /// covered the ciphertext, so it covers the decrypted assertion, and it is not checked again (it
+    /// no longer verifies on the decrypted tree).
+    fn check_signatures_with<'d>(
+        &self,
+        doc: &'d Document,
+        resp: &UnverifiedResponse<'d>,
+        now: DateTime<Utc>,
+        pre_verified: Option<usize>,
+    ) -> Result<SignedAssertion<'d>, SsoError> {
         let root = resp.root;
         let sigs = find_signatures(doc);
         let assertions: Vec<Element<'d>> = root.children_named(SAML_NS, "Assertion").collect();
         if assertions.is_empty() && root.child_named(SAML_NS, "EncryptedAssertion").is_some() {
-            // The outer signature is checked before decryption; the assertion (and any signature of
-            // its own) is inside the ciphertext, which this validator cannot decrypt: code 13.
+            // Not decrypted (no SP decryption key, or built without the `encryption` feature). The outer
+            // signature is checked first; the assertion (and any signature of its own) is inside the
+            // ciphertext: code 13.
             let outer: Vec<Element<'d>> = root.children_named(DSIG_NS, "Signature").collect();
             if let [sig] = outer.as_slice() {
                 self.verify_own_signature(root, *sig, now)?;
@@ -818,6 +905,9 @@ impl Validator {
         }
         let mut verified: Vec<(Element<'d>, VerifiedSignature<'d>)> = Vec::new();
         for el in std::iter::once(root).chain(assertions.iter().copied()) {
+            if el == root && pre_verified.is_some() {
+                continue;
+            }
             let sig = match own_sig(el).as_slice() {
                 [one] => *one,
                 _ => continue,
@@ -835,7 +925,7 @@ impl Validator {
         if let Some(best) = failures.into_iter().min_by_key(|f| rank(f.code())) {
             return Err(best);
         }
-        let response_covers = verified.iter().any(|(el, _)| *el == root);
+        let response_covers = pre_verified.is_some() || verified.iter().any(|(el, _)| *el == root);
         if !response_covers
             && let Some(uncovered) = assertions.iter().find(|a| !verified.iter().any(|(el, _)| el == *a))
             && assertions.len() > 1
@@ -863,22 +953,25 @@ impl Validator {
         let assertion = assertions[0];
         let by_response = verified.iter().find(|(el, _)| *el == root);
         let by_assertion = verified.iter().find(|(el, _)| *el == assertion);
-        let cover = by_assertion.or(by_response).ok_or_else(|| {
-            fail(
-                ErrorCode::InvalidDigitalSignature,
-                Detail::new(
-                    Stage::Signature,
-                    "the message carries signatures, but none covers the Response or its Assertion",
+        let cover = by_assertion
+            .or(by_response)
+            .map(|(_, v)| v.certificate_indices()[0])
+            .or(pre_verified)
+            .ok_or_else(|| {
+                fail(
+                    ErrorCode::InvalidDigitalSignature,
+                    Detail::new(
+                        Stage::Signature,
+                        "the message carries signatures, but none covers the Response or its Assertion",
+                    )
+                    .fix("the IdP must sign the Response or the Assertion itself"),
                 )
-                .fix("the IdP must sign the Response or the Assertion itself"),
-            )
-        })?;
-        let idx = cover.1.certificate_indices()[0];
-        let certificate = self.idp.certificates()[idx].clone();
+            })?;
+        let certificate = self.idp.certificates()[cover].clone();
         Ok(SignedAssertion {
             element: assertion,
             certificate,
-            response_signed: by_response.is_some(),
+            response_signed: by_response.is_some() || pre_verified.is_some(),
             assertion_signed: by_assertion.is_some(),
         })
     }
@@ -934,13 +1027,16 @@ impl Validator {
     fn assertion_count_error(&self, root: Element<'_>, n: usize) -> SsoError {
         if n == 0 {
             let encrypted = root.child_named(SAML_NS, "EncryptedAssertion").is_some();
-            let found = if encrypted {
-                "the Response carries an EncryptedAssertion, which this validator cannot decrypt".to_string()
+            let found = if encrypted && cfg!(feature = "encryption") {
+                "the Response carries an EncryptedAssertion and no SP decryption key is configured"
+                    .to_string()
+            } else if encrypted {
+                "the Response carries an EncryptedAssertion, and this build of samlguard cannot decrypt (no `encryption` feature)".to_string()
             } else {
                 "the Response carries no Assertion".to_string()
             };
             let fix = if encrypted {
-                "turn off assertion encryption at the IdP for this SP"
+                "configure the SP's RSA key ([sp] private_key, whose certificate the IdP encrypts to), or turn off assertion encryption at the IdP for this SP"
             } else {
                 "a successful Response must carry exactly one assertion; check the IdP's configuration"
             };
@@ -957,17 +1053,21 @@ impl Validator {
         }
     }
 
+    /// The checks of the assertion a verified signature covers, from its Version to the accounts. `resp`
+    /// is the Response it arrived in, or `None` for a standalone WS-Federation token (SAML 2.0 or 1.1).
     fn check_assertion(
         &self,
-        resp: &UnverifiedResponse<'_>,
+        resp: Option<&UnverifiedResponse<'_>>,
         signed: SignedAssertion<'_>,
         request: &SsoRequest,
     ) -> Result<Login, SsoError> {
         let now = request.now;
         let skew = chrono::Duration::from_std(self.sp.clock_skew()).unwrap_or(chrono::Duration::zero());
         let a = signed.element;
+        let dialect = Dialect::of(a);
         let inv = |found: String| fail(ErrorCode::InvalidAssertion, Detail::new(Stage::Assertion, found));
         match a.attribute("Version") {
+            _ if dialect == Dialect::Saml11 => dialect.check_saml11_version(a)?,
             Some("2.0") => {}
             other => {
                 return Err(fail(
@@ -981,7 +1081,7 @@ impl Validator {
                 ));
             }
         }
-        let assertion_id = a.attribute("ID").map(str::trim).unwrap_or("").to_string();
+        let assertion_id = a.attribute(dialect.id_attribute()).map(str::trim).unwrap_or("").to_string();
         if assertion_id.is_empty() {
             return Err(inv("the Assertion has no ID".into()));
         }
@@ -1004,7 +1104,7 @@ impl Validator {
                 .fix("synchronise the IdP's and the SP's clocks"),
             ));
         }
-        let conditions = a.child_named(SAML_NS, "Conditions");
+        let conditions = a.child_named(dialect.ns(), "Conditions");
         let time_attr = |e: Option<Element<'_>>, name: &str| -> Result<Option<DateTime<Utc>>, SsoError> {
             match e.and_then(|e| e.attribute(name)) {
                 None => Ok(None),
@@ -1030,7 +1130,7 @@ impl Validator {
             ));
         }
         let restrictions: Vec<Element<'_>> = conditions
-            .map(|c| c.children_named(SAML_NS, "AudienceRestriction").collect())
+            .map(|c| c.children_named(dialect.ns(), dialect.audience_restriction()).collect())
             .unwrap_or_default();
         if restrictions.is_empty() {
             return Err(fail(
@@ -1045,7 +1145,7 @@ impl Validator {
         }
         for r in &restrictions {
             let audiences: Vec<String> =
-                r.children_named(SAML_NS, "Audience").map(|e| e.text().trim().to_string()).collect();
+                r.children_named(dialect.ns(), "Audience").map(|e| e.text().trim().to_string()).collect();
             if !audiences.iter().any(|x| x == self.sp.entity_id().trim()) {
                 return Err(fail(
                     ErrorCode::InvalidAssertion,
@@ -1060,7 +1160,7 @@ impl Validator {
         if self.replay.contains(&assertion_id, now).unwrap_or(false) {
             return Err(replayed(&assertion_id));
         }
-        let issuer = a.child_named(SAML_NS, "Issuer").map(|e| e.text().trim().to_string());
+        let issuer = dialect.issuer(a);
         match issuer.as_deref() {
             Some(i) if i == self.idp.entity_id().trim() => {}
             other => {
@@ -1078,8 +1178,11 @@ impl Validator {
                 ));
             }
         }
-        let subject = a.child_named(SAML_NS, "Subject");
-        self.check_confirmations(subject, resp, now, skew)?;
+        let subject = dialect.subject(a)?;
+        match resp {
+            Some(resp) => self.check_confirmations(subject, resp, now, skew)?,
+            None => self.check_token_confirmations(dialect, a, subject, not_on_or_after, request, skew)?,
+        }
         let expired = |what: &str, t: DateTime<Utc>| {
             let ago = (now - t).num_seconds();
             fail(
@@ -1106,11 +1209,30 @@ impl Validator {
             return Err(expired("AuthnStatement SessionNotOnOrAfter", t));
         }
         // subject
-        let name_id = subject.and_then(|s| s.child_named(SAML_NS, "NameID"));
+        let name_id = subject.and_then(|s| dialect.name_id(s));
+        // An EncryptedID (and no NameID) is decrypted with the SP key into the NameID.
+        #[cfg(feature = "encryption")]
+        let decrypted_id = match (
+            name_id,
+            subject.and_then(|s| s.child_named(SAML_NS, "EncryptedID")),
+            self.sp.decryption_key(),
+        ) {
+            (None, Some(enc), Some(key)) => Some(
+                crate::xmlenc::decrypt_fragment(enc, key, self.sp.parse_options(), SAML_NS, "NameID")
+                    .map_err(|e| {
+                        fail(ErrorCode::InvalidAssertion, crate::xmlenc::failure_detail("EncryptedID", &e))
+                    })?,
+            ),
+            _ => None,
+        };
+        #[cfg(feature = "encryption")]
+        let name_id = name_id.or_else(|| decrypted_id.as_ref().and_then(|d| d.element()));
         let value = name_id.map(|n| n.text().trim().to_string()).unwrap_or_default();
         if value.is_empty() {
-            let found = if subject.and_then(|s| s.child_named(SAML_NS, "EncryptedID")).is_some() {
-                "the NameID is encrypted (EncryptedID), which this validator cannot decrypt"
+            let found = if subject.and_then(|s| s.child_named(SAML_NS, "EncryptedID")).is_some()
+                && name_id.is_none()
+            {
+                "the NameID is encrypted (EncryptedID) and no SP decryption key is configured"
             } else if name_id.is_some() {
                 "the NameID is empty"
             } else {
@@ -1153,14 +1275,17 @@ impl Validator {
             ));
         }
         // attributes
-        let mut attributes = Vec::new();
+        // SAML 1.1 attributes (none in SAML 2.0, whose AttributeStatements the loop reads).
+        let mut attributes = dialect.saml11_attributes(a);
         for st in a.children_named(SAML_NS, "AttributeStatement") {
-            for at in st.children_named(SAML_NS, "Attribute") {
-                attributes.push(SamlAttribute {
-                    name: at.attribute("Name").unwrap_or("").to_string(),
-                    friendly_name: at.attribute("FriendlyName").map(str::to_string),
-                    values: at.children_named(SAML_NS, "AttributeValue").map(|v| v.text()).collect(),
-                });
+            for at in st.child_elements() {
+                if at.is(SAML_NS, "Attribute") {
+                    attributes.push(saml_attribute(at));
+                } else if at.is(SAML_NS, "EncryptedAttribute")
+                    && let Some(decrypted) = self.decrypted_attribute(at)?
+                {
+                    attributes.push(decrypted);
+                }
             }
         }
         for req in self.sp.required_attributes() {
@@ -1190,7 +1315,10 @@ impl Validator {
             Err(e) => return Err(inv(format!("the replay cache refused the assertion: {e}"))),
         }
         let session_index = authn.and_then(|s| s.attribute("SessionIndex")).map(str::to_string);
-        let authn_instant = authn.and_then(|s| s.attribute("AuthnInstant")).and_then(parse_time);
+        let authn_instant = authn
+            .and_then(|s| s.attribute("AuthnInstant"))
+            .and_then(parse_time)
+            .or_else(|| dialect.saml11_authn_instant(a));
         let mut login = Login {
             issuer: issuer.unwrap_or_default(),
             name_id: NameId {
@@ -1206,8 +1334,8 @@ impl Validator {
             not_on_or_after,
             session_not_on_or_after,
             assertion_id,
-            response_id: resp.id.clone(),
-            in_response_to: resp.in_response_to.clone(),
+            response_id: resp.map(|r| r.id.clone()).unwrap_or_default(),
+            in_response_to: resp.and_then(|r| r.in_response_to.clone()),
             certificate: signed.certificate,
             response_signed: signed.response_signed,
             assertion_signed: signed.assertion_signed,
@@ -1217,6 +1345,27 @@ impl Validator {
             login.account = Some(policy.check(store.as_ref(), &login)?);
         }
         Ok(login)
+    }
+
+    /// The `Attribute` an `EncryptedAttribute` holds, decrypted with the SP key (code 13 when that fails);
+    /// `None` without a key, when the encrypted attribute is ignored.
+    fn decrypted_attribute(&self, encrypted: Element<'_>) -> Result<Option<SamlAttribute>, SsoError> {
+        #[cfg(feature = "encryption")]
+        if let Some(key) = self.sp.decryption_key() {
+            let fragment = crate::xmlenc::decrypt_fragment(
+                encrypted,
+                key,
+                self.sp.parse_options(),
+                SAML_NS,
+                "Attribute",
+            )
+            .map_err(|e| {
+                fail(ErrorCode::InvalidAssertion, crate::xmlenc::failure_detail("EncryptedAttribute", &e))
+            })?;
+            return Ok(fragment.element().map(saml_attribute));
+        }
+        let _ = encrypted;
+        Ok(None)
     }
 
     fn latest_confirmation_expiry(&self, subject: Option<Element<'_>>) -> Option<DateTime<Utc>> {
@@ -1339,6 +1488,15 @@ impl Validator {
                 Detail::new(Stage::Assertion, "no usable bearer SubjectConfirmation"),
             )
         }))
+    }
+}
+
+/// A SAML 2.0 `Attribute` element's name, friendly name and values.
+fn saml_attribute(at: Element<'_>) -> SamlAttribute {
+    SamlAttribute {
+        name: at.attribute("Name").unwrap_or("").to_string(),
+        friendly_name: at.attribute("FriendlyName").map(str::to_string),
+        values: at.children_named(SAML_NS, "AttributeValue").map(|v| v.text()).collect(),
     }
 }
 

@@ -395,8 +395,25 @@ fn metadata_sp_prints_schema_valid_xml_unsigned_and_signed() {
     std::fs::write(&unsigned, &xml).unwrap();
     assert_schema_valid(&unsigned);
 
-    // By default no encryption key is advertised: samlguard does not decrypt assertions yet.
+    // By default the encryption key is advertised, with what samlguard decrypts, exactly when [sp] private_key
+    // is an RSA key (it decrypts too); --no-encryption-key turns it off.
     let o = run(&["metadata", "sp", "--config", "sp-trusts-old.toml"]);
+    assert_eq!(code(&o), 0);
+    let xml = stdout(&o);
+    assert_eq!(
+        xml.contains("use=\"encryption\""),
+        cfg!(feature = "encryption"),
+        "the SP's RSA key decrypts when built with the encryption feature"
+    );
+    if cfg!(feature = "encryption") {
+        assert!(
+            xml.contains(r#"<md:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/>"#)
+        );
+        let file = tmp.path().join("sp-default.xml");
+        std::fs::write(&file, &xml).unwrap();
+        assert_schema_valid(&file);
+    }
+    let o = run(&["metadata", "sp", "--config", "sp-trusts-old.toml", "--no-encryption-key"]);
     assert_eq!(code(&o), 0);
     assert!(!stdout(&o).contains("use=\"encryption\""));
 

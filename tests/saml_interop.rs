@@ -64,6 +64,7 @@ struct Options {
     newlines: Option<String>,
     replace: Vec<(String, String)>,
     detail: Option<String>,
+    sp_key: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -108,6 +109,7 @@ fn parse_options(s: &str, id: &str) -> Options {
                 o.replace.push((old.to_string(), new.to_string()));
             }
             "detail" => o.detail = Some(value.to_lowercase()),
+            "sp_key" => o.sp_key = Some(value.to_string()),
             _ => panic!("row {id}: unknown option {opt:?}"),
         }
     }
@@ -341,6 +343,16 @@ fn run(row: &Row, interop: &Path, sha1: bool) -> Outcome {
         .algorithms(policy);
     if let Some(s) = o.skew {
         sp = sp.clock_skew(Duration::from_secs(s));
+    }
+    // The SP decryption key (a key samlguard refuses, e.g. RSA-1024, is a configuration error: 9).
+    #[cfg(feature = "encryption")]
+    if let Some(p) = &o.sp_key {
+        let pem =
+            std::fs::read(interop.join(p)).unwrap_or_else(|e| panic!("row {}: cannot read {p}: {e}", row.id));
+        match samlguard::DecryptionKey::from_pem(&pem) {
+            Ok(k) => sp = sp.decryption_key(k),
+            Err(e) => return config_error(format!("SP decryption key {p} is not usable: {e}")),
+        }
     }
     let sp = match sp.build() {
         Ok(sp) => sp,

@@ -107,10 +107,15 @@ pub(crate) struct SpArgs {
     /// Sign the metadata with [sp] private_key.
     #[arg(long)]
     pub(crate) sign: bool,
-    /// Also publish the SP certificate with use="encryption" (an IdP that finds an encryption key may
-    /// encrypt assertions to it; samlguard cannot decrypt them yet).
-    #[arg(long)]
+    /// Publish the SP certificate with use="encryption" even when samlguard cannot decrypt with the SP
+    /// key (by default it is published, with the algorithms samlguard decrypts, exactly when [sp]
+    /// private_key is an RSA key).
+    #[arg(long, conflicts_with = "no_encryption_key")]
     pub(crate) encryption_key: bool,
+    /// Do not publish the SP certificate with use="encryption", even though samlguard could decrypt (the
+    /// IdP then has no key to encrypt assertions to).
+    #[arg(long)]
+    pub(crate) no_encryption_key: bool,
 }
 
 /// Runs `samlguard metadata ...`.
@@ -138,7 +143,10 @@ fn sp(args: &SpArgs) -> Result<(), Failure> {
     let config =
         Config::from_file(&args.config).map_err(|e| Failure::Failed(config_failure(&args.config, &e)))?;
     let sp = config.service_provider();
-    let options = SpMetadataOptions::new().encryption_key(args.encryption_key);
+    let mut options = SpMetadataOptions::new();
+    if args.encryption_key || args.no_encryption_key {
+        options = options.encryption_key(args.encryption_key);
+    }
     let xml = if args.sign {
         sp_metadata_signed(sp, &options).map_err(|e| Failure::Failed(e.to_string()))?
     } else {

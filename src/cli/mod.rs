@@ -1,9 +1,11 @@
 //! What the commands share: reading an input within the XML reader's size limit, parsing it, writing to
 //! stdout, and turning a failure into a message and an exit status.
 
+pub(crate) mod authn_request;
 pub(crate) mod c14n;
 pub(crate) mod cert;
 pub(crate) mod dsig;
+pub(crate) mod logout;
 pub(crate) mod metadata;
 pub(crate) mod validate;
 

@@ -205,7 +205,11 @@ fn describe_login(login: &Login, now: DateTime<Utc>) -> String {
         yes_no(login.assertion_signed)
     );
     let _ = writeln!(s, "  assertion ID       {}", login.assertion_id);
-    let _ = writeln!(s, "  response ID        {}", login.response_id);
+    if login.response_id.is_empty() {
+        let _ = writeln!(s, "  response ID        (none: a WS-Federation token)");
+    } else {
+        let _ = writeln!(s, "  response ID        {}", login.response_id);
+    }
     let _ = writeln!(
         s,
         "  in response to     {}",

@@ -42,6 +42,8 @@ TSV columns (tab-separated, one header line, `#` lines are comments, `-` = empty
               replace=OLD=>NEW      replace OLD by NEW in the XML before posting (upstream
                                     mutation tests; a mutated base64 vector is re-encoded)
               detail=TEXT           the error detail must contain TEXT (case-insensitive)
+              sp_key=PATH           the SP decryption key (PEM, relative to the interop folder); a
+                                    key samlguard refuses (RSA under 2048 bits) is code 9
   expected  accept:NAMEID | code:N | deferred:REASON (a later milestone; the test still asserts
             that the message, posted to the ACS as it is, is rejected)
   manifest_expectation  what the upstream test expects (MANIFEST.md)
@@ -75,13 +77,22 @@ def row(id, source, file, encoding, sp, acs, idp, certs, now, reqs, opts, expect
 
 
 SHA1_NOTE = "SHA-1 signature/digest: refused (23) under the default policy, expected outcome under legacy_allow_sha1()"
-ENC_NOTE = ("EncryptedAssertion: decryption is not implemented in this milestone, SPEC: decryption failure -> 13 "
-            "(detail must say it cannot decrypt)")
-ENC_UNSIGNED_NOTE = (ENC_NOTE + "; the Response itself is unsigned: the signature (if any) is inside the encrypted "
-                     "assertion, so the message cannot be called unsigned (20) before it is decrypted -- the failure "
-                     "that happens is the decryption (13)")
+ENC_NOTE = ("EncryptedAssertion decrypted with the SP key (sp_key): the Response signature, when present, is verified "
+            "first, then the decrypted assertion goes through the full validation (src/xmlenc.rs)")
+ENC_UNSIGNED_NOTE = (ENC_NOTE + "; the Response is unsigned: the decrypted assertion must carry its own valid "
+                     "signature (20 without any, 23/8/15 when it fails)")
+ENC_SIGNED_NOTE = (ENC_NOTE + "; the Response signature, verified before decryption, covered the ciphertext and so "
+                   "covers the decrypted assertion")
+ENC_FAILED = ("SPEC: decryption failure -> 13, with the one detail of every decryption failure (\"could not be "
+              "decrypted with the SP key\"; which part failed is not said: no decryption oracle)")
+SP_KEY_1024 = ("the SP decryption key is RSA-1024: refused like every RSA key under 2048 bits (SPEC 5; AWS-LC decrypts "
+               "with 2048-8192-bit keys) -> 9 at configuration, before the message is read")
 KEY1024 = "refused: 1024-bit key (SPEC 5: RSA keys under 2048 bits are refused -> 23, also with SHA-1 allowed)"
 DEC = "detail=decrypt"
+
+
+def key(path):
+    return "sp_key=" + path
 K1024 = "detail=1024"
 
 # ------------------------------------------------------------------------------------------
@@ -103,9 +114,9 @@ def crewjam():
         row(id, S, CJ + file, enc, c["sp"], c["acs"], c["idp"], c["certs"], c["now"], c["reqs"], opts,
             expected, manifest, note)
 
-    t("crewjam-saml:SP_SamlResponse", "SP_SamlResponse", "xml", [DEC], "code:13",
+    t("crewjam-saml:SP_SamlResponse", "SP_SamlResponse", "xml", [key(CJ + "sp_key.pem"), "detail=1024"], "code:9",
       "valid: NameID 8F+M9ovyaYNwCId0pVkVsnZYRDo= (TestSPCanParseResponse)",
-      ENC_UNSIGNED_NOTE + "; also valid upstream without Destination (TestSPCanProcessResponseWithoutDestination) "
+      SP_KEY_1024 + "; also valid upstream without Destination (TestSPCanProcessResponseWithoutDestination) "
       "and too old at 2016-11-30 for crewjam's 90 s MaxIssueDelay, which SPEC does not have")
     t("crewjam-saml:SP_SamlResponse:wrong-request-id", "SP_SamlResponse", "xml", [], "code:28",
       "INVALID: InResponseTo does not match any of the possible request IDs (expected [wrongRequestID])",
@@ -120,9 +131,9 @@ def crewjam():
       "code:14", "INVALID: `Destination` does not match requested URL or AcsURL",
       "derived negative of TestSPMismatchedDestinationsWithNoSignaturePresent (the Response is unsigned, so the "
       "mutation is undetectable by signatures; SPEC: Destination present and != ACS -> 14)")
-    t("crewjam-saml:TestSPResponseWithNoIssuer", "TestSPResponseWithNoIssuer_response", "xml", [DEC], "code:13",
-      "valid (Response Issuer is optional)", ENC_UNSIGNED_NOTE + "; the missing Response Issuer is accepted "
-      "(SPEC checks it only when present)")
+    t("crewjam-saml:TestSPResponseWithNoIssuer", "TestSPResponseWithNoIssuer_response", "xml",
+      [key(CJ + "sp_key.pem"), "detail=1024"], "code:9", "valid (Response Issuer is optional)",
+      SP_KEY_1024 + "; the missing Response Issuer would be accepted (SPEC checks it only when present)")
 
     # OneLogin (Response signed RSA-SHA1).
     ol = dict(sp="https://29ee6d2e.ngrok.io/saml/metadata", acs="https://29ee6d2e.ngrok.io/saml/acs", idp="-",
@@ -167,13 +178,13 @@ def crewjam():
     ok = dict(sp="http://localhost:8000/saml/metadata", acs="http://localhost:8000/saml/acs", idp="-")
     for name, now, req, enc_note in [
         ("TestSPCanHandleOktaSignedResponseEncryptedAssertion", "2020-03-03T19:24:28Z",
-         "id-a7364d1e4432aa9085a7a8bd824ea2fa8fa8f684", ENC_NOTE + "; the Response signature (RSA-SHA256) verifies first"),
+         "id-a7364d1e4432aa9085a7a8bd824ea2fa8fa8f684", SP_KEY_1024),
         ("TestSPCanHandleOktaResponseEncryptedSignedAssertion", "2020-03-03T19:31:55Z",
-         "id-6d976cdde8e76df5df0a8ff58148fc0b7ec6796d", ENC_UNSIGNED_NOTE),
+         "id-6d976cdde8e76df5df0a8ff58148fc0b7ec6796d", SP_KEY_1024),
         ("TestSPCanHandleOktaResponseEncryptedAssertionBothSigned", "2020-03-03T19:40:54Z",
-         "id-953d4cab69ff475c5901d12e585b0bb15a7b85fe", ENC_NOTE + "; the Response signature (RSA-SHA256) verifies first"),
+         "id-953d4cab69ff475c5901d12e585b0bb15a7b85fe", SP_KEY_1024),
     ]:
-        t(f"crewjam-saml:{name}", f"{name}_response", "base64", [DEC], "code:13",
+        t(f"crewjam-saml:{name}", f"{name}_response", "base64", [key(CJ + "sp_key.pem"), "detail=1024"], "code:9",
           "valid: NameID testuser@testrsc.com (decrypt with sp_key.pem)", enc_note,
           certs="metadata:" + CJ + f"{name}_IDPMetadata", now=now, reqs=[req], **ok)
 
@@ -259,14 +270,18 @@ def gosaml2():
     g("adfs_response", GP + "adfs_response.b64", "base64", adfs["sp"], adfs["acs"], adfs["idp"], adfs["certs"],
       "2017-09-21T23:28:00Z", [], [], "accept:paul@spstest2.com", "valid, no warnings")
     g("adfs_response_enc", GP + "adfs_response_enc.b64", "base64", adfs["sp"], adfs["acs"], adfs["idp"],
-      adfs["certs"], "2017-09-21T23:20:00Z", [], [DEC], "code:13", "valid, no warnings (decrypt with "
-      "adfs_sp_encryption_key.pem)", ENC_UNSIGNED_NOTE)
+      adfs["certs"], "2017-09-21T23:20:00Z", [], [key(GP + "adfs_sp_encryption_key.pem")], "accept:paul@spstest2.com",
+      "valid, no warnings (decrypt with adfs_sp_encryption_key.pem)",
+      ENC_UNSIGNED_NOTE + "; ADFS: rsa-oaep-mgf1p (SHA-1) + aes256-cbc, the EncryptedKey inside the EncryptedData's "
+      "KeyInfo, the decrypted assertion signed (RSA-SHA256)")
     g("oktaenc_response", GP + "oktaenc_response.b64", "base64",
       "https://saml.test.nope/session/sso/saml/spentityid/skv8dv26wh",
       "https://saml.test.nope/session/sso/saml/acs/skv8dv26wh", "http://www.okta.com/exkbb59wb20X96NY20h7",
-      "cert:" + GP + "oktaenc_idp_signing_cert.pem", "2017-09-06T22:14:00Z", [], [DEC], "code:13",
+      "cert:" + GP + "oktaenc_idp_signing_cert.pem", "2017-09-06T22:14:00Z", [],
+      [key(GP + "oktaenc_sp_encryption_key.pem")], "accept:fronkey@skyportsystems.com",
       "valid, no warnings (detached EncryptedKey, decrypt with oktaenc_sp_encryption_key.pem)",
-      ENC_NOTE + "; the Response signature (RSA-SHA256) verifies first")
+      ENC_SIGNED_NOTE + "; Okta's detached EncryptedKey: beside the EncryptedData in the EncryptedAssertion, named "
+      "by a ds:RetrievalMethod; rsa-oaep-mgf1p (SHA-1) + aes256-cbc")
     okta = ("http://www.okta.com/exk659aytfMeNI49v0h7", "cert:" + GP + "okta_cert.pem")
     g("okta_response", GP + "okta_response.xml", "xml", '"123"', "http://localhost:8080/v1/_saml_callback", okta[0],
       okta[1], "2016-07-25T23:16:00Z", [], [], "code:29", "valid, no warnings",
@@ -309,30 +324,39 @@ def gosaml2():
         ("01", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings", SHA1_NOTE),
         ("03", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings", SHA1_NOTE),
         ("04", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings", SHA1_NOTE),
-        ("05", T, [DEC], "code:13", "valid, no warnings (encrypted(signed(Assertion)))", ENC_UNSIGNED_NOTE),
-        ("06", T, [DEC], "code:13", "valid, no warnings (encrypted(signed(Assertion)))", ENC_UNSIGNED_NOTE),
-        ("07", T, ["sha1", DEC], "code:13", "valid, no warnings (signed(Response(encrypted(Assertion))))",
-         ENC_NOTE + "; " + SHA1_NOTE),
-        ("08", T, ["sha1", DEC], "code:13", "valid, no warnings", ENC_NOTE + "; " + SHA1_NOTE),
-        ("09", T, ["sha1", DEC], "code:13", "valid, no warnings", ENC_NOTE + "; " + SHA1_NOTE),
+        ("05", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings (encrypted(signed(Assertion)))",
+         ENC_UNSIGNED_NOTE + "; no DigestMethod in the EncryptedKey (OAEP SHA-1 default); the decrypted assertion is "
+         "signed RSA-SHA1: " + SHA1_NOTE),
+        ("06", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings (encrypted(signed(Assertion)))",
+         ENC_UNSIGNED_NOTE + "; the decrypted assertion is signed RSA-SHA1: " + SHA1_NOTE),
+        ("07", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings (signed(Response(encrypted(Assertion))))",
+         ENC_SIGNED_NOTE + "; " + SHA1_NOTE),
+        ("08", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings",
+         ENC_SIGNED_NOTE + "; the decrypted assertion's own signature verifies too; " + SHA1_NOTE),
+        ("09", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings",
+         ENC_SIGNED_NOTE + "; no DigestMethod (OAEP SHA-1 default); " + SHA1_NOTE),
         ("11", T0, ["sha1"], "code:23", sig_bad, "Assertion changed under the Response signature: digest mismatch"),
         ("12", T, ["sha1"], "code:23", sig_bad, "Response changed: digest mismatch"),
         ("13", T0, ["sha1"], "code:23", sig_bad, "signed Assertion changed: digest mismatch"),
         ("14", T0, ["sha1"], "code:23", sig_bad, "Assertion changed: digest mismatch"),
         ("15", T, ["sha1"], "code:23", sig_bad, "Response changed: digest mismatch"),
-        ("16", T, [DEC], "code:13", undecryptable, ENC_UNSIGNED_NOTE),
-        ("17", T0, ["sha1"], "code:23", sig_bad, "Response changed: digest mismatch (fails before decryption)"),
-        ("18", T, ["sha1", DEC], "code:13", undecryptable, ENC_NOTE + "; " + SHA1_NOTE),
+        ("16", T, [DEC], "code:13", undecryptable, ENC_FAILED + " (the EncryptedKey CipherValue was changed)"),
+        ("17", T0, ["sha1"], "code:23", sig_bad, "Response changed: digest mismatch (the Response signature is checked "
+         "before decryption: nothing is decrypted)"),
+        ("18", T, ["sha1", DEC], "code:13", undecryptable,
+         "the Response signature verifies, then decryption fails: " + ENC_FAILED + "; " + SHA1_NOTE),
         ("21", "2017-08-08T01:05:00Z", ["sha1", "default=15"], "code:15", certnv,
          "the trusted IdP certificate is not yet valid (notBefore 2017-08-08T17:42:27Z) -> 15; under the default "
          "policy the SHA-1 signature is refused, but the only trusted certificate whose key verifies its value is "
          "outside its validity, and SPEC ranks 15 above 23 -> 15 under both policies (the detail names SHA-1 too)"),
         ("22", "2117-07-15T23:05:00Z", ["sha1", "default=15"], "code:15", certnv,
          "the trusted IdP certificate expired (notAfter 2117-07-15T17:42:27Z) -> 15 under both policies (see row 21)"),
-        ("23", "2017-08-11T01:05:00Z", [DEC], "code:13", enc_cert_nv,
-         ENC_UNSIGNED_NOTE + "; SPEC has no SP-encryption-certificate validity rule (samlguard has no SP "
-         "decryption key yet)"),
-        ("24", "2116-03-08T23:05:00Z", [DEC], "code:13", enc_cert_nv, ENC_UNSIGNED_NOTE + "; see row 23"),
+        ("23", "2017-08-11T01:05:00Z", ["sha1"], "accept:user@saml.sp.nope", enc_cert_nv,
+         ENC_UNSIGNED_NOTE + "; SPEC differs from upstream: it has no rule on the validity of the SP's own "
+         "encryption certificate (the SP key decrypts whatever its certificate's dates; the IdP signing certificate is "
+         "valid at this time); " + SHA1_NOTE),
+        ("24", "2116-03-08T23:05:00Z", ["sha1"], "accept:user@saml.sp.nope", enc_cert_nv,
+         ENC_UNSIGNED_NOTE + "; see row 23; " + SHA1_NOTE),
         ("25", "2017-08-30T23:00:00Z", ["sha1", "default=29"], "code:29",
          "accepted with warning InvalidTime=true (strict SP: reject)",
          "SPEC: the Response IssueInstant (23:14:41Z) is 881 s in the future, beyond the skew -> 29; a response-stage "
@@ -342,21 +366,25 @@ def gosaml2():
          "SubjectConfirmationData/Conditions NotOnOrAfter 23:19:41.379Z + 180 s skew has passed -> 19"),
         ("27", "2017-08-30T23:00:00Z", [], "code:29", "accepted with warning InvalidTime=true (strict SP: reject)",
          "SPEC: Response IssueInstant 881 s in the future -> 29 (before any decryption)"),
-        ("28", "2017-08-30T23:55:00Z", [DEC], "code:13", "INVALID: Expired NotOnOrAfter value",
-         ENC_UNSIGNED_NOTE + "; the expiry is inside the encrypted assertion (19 once decryption exists)"),
+        ("28", "2017-08-30T23:55:00Z", ["sha1"], "code:19", "INVALID: Expired NotOnOrAfter value",
+         ENC_UNSIGNED_NOTE + "; the decrypted assertion's NotOnOrAfter 23:19:41.379Z + 180 s skew has passed -> 19; " +
+         SHA1_NOTE),
         ("31", T, ["sha1", "default=8"], "code:8", untrusted,
          "KeyInfo certificate is not the trusted one and the trusted one does not verify -> 8, under both policies "
          "(SPEC: 8 wins even when the algorithm is also refused)"),
         ("33", T, ["sha1", "default=8"], "code:8", untrusted, "as 31, Assertion signature"),
         ("34", T, ["sha1", "default=8"], "code:8", untrusted, "as 31, both signatures"),
-        ("36", T, [DEC], "code:13", untrusted,
-         ENC_UNSIGNED_NOTE + "; the untrusted signature is inside the encrypted assertion (8 once decryption exists)"),
+        ("36", T, ["sha1", "default=8"], "code:8", untrusted,
+         ENC_UNSIGNED_NOTE + "; the decrypted assertion is signed by an untrusted certificate carried in its KeyInfo "
+         "-> 8, under both policies (8 outranks the SHA-1 refusal)"),
         ("37", T, ["sha1", "default=8"], "code:8", untrusted,
-         "Response signed by an untrusted certificate -> 8 before the (undecryptable) assertion"),
+         "Response signed by an untrusted certificate -> 8, before anything is decrypted"),
         ("38", T, ["sha1", "default=8"], "code:8", untrusted, "as 37"),
-        ("46", T, [DEC], "code:13", wrong_sp_cert, ENC_UNSIGNED_NOTE),
-        ("47", T, ["sha1", DEC], "code:13", wrong_sp_cert, ENC_NOTE + "; " + SHA1_NOTE),
-        ("48", T, ["sha1", DEC], "code:13", wrong_sp_cert, ENC_NOTE + "; " + SHA1_NOTE),
+        ("46", T, [DEC], "code:13", wrong_sp_cert, "encrypted for another SP certificate: " + ENC_FAILED),
+        ("47", T, ["sha1", DEC], "code:13", wrong_sp_cert,
+         "the Response signature verifies, then decryption fails (another SP certificate): " + ENC_FAILED + "; " +
+         SHA1_NOTE),
+        ("48", T, ["sha1", DEC], "code:13", wrong_sp_cert, "as 47; " + SHA1_NOTE),
         ("50", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings (no Destination)",
          SHA1_NOTE + "; Destination is optional"),
         ("51", T, ["sha1", "default=14"], "code:14", wrong_dest, "response stage: 14 under both policies"),
@@ -375,7 +403,7 @@ def gosaml2():
         ("82", "2116-03-08T23:05:00Z", [], "code:20", missing, "nothing signed -> 20"),
         ("83", "2017-08-11T01:05:00Z", ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings",
          SHA1_NOTE + "; the IdP signing certificate is valid at this time (the scenario is about the SP encryption "
-         "certificate, irrelevant without encryption)"),
+         "certificate, and this response is not encrypted)"),
         ("84", "2116-03-08T23:05:00Z", ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings", SHA1_NOTE),
         ("85", T, [], "code:20", missing, "no Destination, nothing signed -> 20"),
         ("86", T, [], "code:14", missing,
@@ -390,9 +418,9 @@ def gosaml2():
          "trusted certificate not yet valid -> 15 under both policies (see row 21)"),
         ("94", "2117-07-15T23:05:00Z", ["sha1", "default=15"], "code:15", certnv,
          "trusted certificate expired -> 15 under both policies (see row 21)"),
-        ("97", T, [DEC], "code:13", wrong_sp_cert, ENC_UNSIGNED_NOTE),
-        ("98", T, [DEC], "code:13", missing,
-         ENC_UNSIGNED_NOTE + "; after decryption this assertion is unsigned (20 once decryption exists)"),
+        ("97", T, [DEC], "code:13", wrong_sp_cert, "encrypted for another SP certificate: " + ENC_FAILED),
+        ("98", T, [], "code:20", missing,
+         ENC_UNSIGNED_NOTE + "; decrypted, the assertion carries no signature: the message carries none at all -> 20"),
         ("99", T, [], "code:20", missing, "nothing signed -> 20"),
         ("155", T, ["sha1"], "accept:user@saml.sp.nope", "valid, no warnings (no Destination)", SHA1_NOTE),
         ("156", T, ["sha1", "default=14"], "code:14", wrong_dest, "response stage: 14 under both policies"),
@@ -401,8 +429,12 @@ def gosaml2():
          "SPEC: Audience is not this SP -> 13; 23 under the default policy"),
         ("159", T, ["sha1"], "code:24", wrong_iss, "wrong Assertion Issuer -> 24; 23 under the default policy"),
     ]
+    encrypted = {"05", "06", "07", "08", "09", "16", "17", "18", "23", "24", "28", "36", "37", "38", "46", "47", "48",
+                 "97", "98"}
     for n, now, opts, expected, manifest, note in matrix:
         note = note + "; " + req_note if note else req_note
+        if n in encrypted:
+            opts = opts + [key(GP + "onelogin/sp.encryption.key")]
         g(f"onelogin/olgn09_response_{n}", GP + f"onelogin/olgn09_response_{n}.b64", "base64", ol["sp"], ol["acs"],
           ol["idp"], ol["certs"], now, [], opts, expected, manifest, note)
 
@@ -417,8 +449,9 @@ def gosaml2():
          "Assertion signed (KeyInfo with the trusted certificate), no Destination"),
         ("03", "2017-09-01T21:24:46.298Z", [], "accept:firstlast@saml.test.nope", "valid, no warnings",
          "Assertion signed, no KeyInfo, no Destination"),
-        ("05", "2017-09-03T01:22:57.594Z", [DEC], "code:13", "valid, no warnings (signed(Response(encrypted(Assertion))))",
-         ENC_NOTE + "; the Response signature (RSA-SHA256) verifies first"),
+        ("05", "2017-09-03T01:22:57.594Z", [key(GP + "pingfed/sp.encryption.key")], "accept:firstlast@saml.test.nope",
+         "valid, no warnings (signed(Response(encrypted(Assertion))))",
+         ENC_SIGNED_NOTE + "; the Response signature is RSA-SHA256; no DigestMethod in the EncryptedKey (OAEP SHA-1)"),
     ]:
         g(f"pingfed/pfed11_response_{n}", GP + f"pingfed/pfed11_response_{n}.b64", "base64", pf["sp"], pf["acs"],
           pf["idp"], pf["certs"], now, [], opts, expected, manifest,
@@ -477,10 +510,14 @@ def gosaml2():
       "testdata/idp.crt is a different key); SPEC differs at the manifest time: the Response IssueInstant "
       "2016-04-28T22:41:49.655Z is 41 min in the future -> 29; SP entity not configured upstream (any value); "
       "see the :at-issue-instant row")
-    g("testdata/saml.post:at-issue-instant", "gosaml2/testdata/saml.post", "base64", sp_post["sp"], sp_post["acs"],
-      sp_post["idp"], sp_post["certs"], "2016-04-28T22:42:00Z", [], [DEC], "code:13",
-      "valid with ValidateEncryptionCert=false", "extra row at IssueInstant + 10 s: " + ENC_NOTE +
-      "; the Response signature (RSA-SHA256) verifies with the pinned certificate first")
+    g("testdata/saml.post:at-issue-instant", "gosaml2/testdata/saml.post", "base64", sp_post["acs"], sp_post["acs"],
+      sp_post["idp"], sp_post["certs"], "2016-04-28T22:42:00Z", [], [key("gosaml2/testdata/test.key")],
+      "accept:AAdzZWNyZXQxAVyT8pMdokSCQIwZcewBdiLGv/UGZX4UNVpUI5QqkXPxy/s2H7BHxnT9AnVoDdLcKVhMcZrqHsnx6rB7YHOCQFy"
+      "mgctznZPosV/kNb85pM6ptKly1SqxBOw9iicrUwVrBOlbqZpRJufAGG8/dT0Q",
+      "valid with ValidateEncryptionCert=false", "extra row at IssueInstant + 10 s: " + ENC_SIGNED_NOTE +
+      "; the Response signature (RSA-SHA256) verifies with the pinned certificate; Shibboleth's rsa-oaep-mgf1p + "
+      "aes128-cbc; SP entity = the Audience of the decrypted assertion (upstream configures no audience); SPEC has "
+      "no SP-encryption-certificate validity rule (test.crt only becomes valid at 22:38:19Z: no matter)")
     g("testdata/saml_compressed.post", "gosaml2/testdata/saml_compressed.post", "deflate",
       "b", "https://f1f51ddc.ngrok.io/api/sso/saml2/acs/58cafd0573d4f375b8e70e8e", "a",
       "cert:" + GP + "saml.oktadev.com/oktadev.pem", "2017-03-17T20:00:00Z", [], [],
@@ -554,9 +591,11 @@ def node_saml():
       "INVALID: Invalid document signature (Response must be signed)",
       no_resp_opt + "; " + no_aud + "; " + SHA1_NOTE)
     n("valid/root-signed.assertion-unsigned-encrypted", V + "response.root-signed.assertion-unsigned-encrypted.xml",
-      [WAS, "sha1", DEC], "code:13", "INVALID: Invalid signature from encrypted assertion",
-      ENC_NOTE + "; whether the encrypted assertion carries its own signature (want_assertions_signed, 20) cannot be "
-      "known before it is decrypted (20 once decryption exists); " + SHA1_NOTE)
+      [WAS, "sha1", key(NS + "testshib encryption pvk.pem")], "code:20",
+      "INVALID: Invalid signature from encrypted assertion",
+      ENC_SIGNED_NOTE + "; want_assertions_signed (node-saml defaults) and the decrypted assertion carries no "
+      "signature -> 20; under the default policy the Response's RSA-SHA1 signature is refused first (23), since "
+      "the Response signature is checked before anything is decrypted; SP key: PKCS#1 RSA-4096; " + SHA1_NOTE)
     for f, opts, manifest, note in [
         ("response.root-signed.assertion-signed.1advice-signed.xml", [WAS], "valid (R1A1Ad - signed root + assertion + "
          "advice)", advice),
@@ -601,10 +640,11 @@ def node_saml():
          "assertion signature broken -> 23"),
         ("response.root-signed.assertion-invalidly-signed.xml", [WAS, "sha1"], "code:23",
          "INVALID: Invalid document signature", "assertion signature invalid -> 23"),
-        ("response.root-signed.assertion-invalidly-signed-encrypted.xml", [WAS, "sha1", DEC], "code:13",
+        ("response.root-signed.assertion-invalidly-signed-encrypted.xml",
+         [WAS, "sha1", key(NS + "testshib encryption pvk.pem")], "code:23",
          "INVALID: Invalid signature from encrypted assertion",
-         ENC_NOTE + "; the invalid signature is inside the encrypted assertion (23 once decryption exists); " +
-         SHA1_NOTE),
+         ENC_SIGNED_NOTE + "; the decrypted assertion's own signature is invalid (its SignatureValue is not base64) "
+         "-> 23; " + SHA1_NOTE),
         ("response.root-signed-transforms.assertion-unsigned.xml", [WAS, "sha1", "default=20"], "code:20",
          "INVALID: Invalid signature, too many transforms",
          "node-saml defaults: want_assertions_signed and no assertion signature -> 20 comes first; see the "
