@@ -79,7 +79,7 @@ fn main() {
     let validator = shapes::validator();
     println!("Validator::validate, default limits, raw XML: peak heap above the level before the call");
     println!(
-        "{:<14} {:>8} {:>7} {:>12} {:>9}  outcome",
+        "{:<15} {:>8} {:>7} {:>12} {:>9}  outcome",
         "shape", "size KiB", "signed", "peak KiB", "× input"
     );
     let mut worst = 0usize;
@@ -97,7 +97,7 @@ fn main() {
             worst = worst.max(peak);
             points.push((xml.len() as f64, peak as f64));
             println!(
-                "{:<14} {:>8.0} {:>7} {:>12.0} {:>9.1}  {outcome}",
+                "{:<15} {:>8.0} {:>7} {:>12.0} {:>9.1}  {outcome}",
                 shape,
                 xml.len() as f64 / 1024.0,
                 if signed { "yes" } else { "no" },
@@ -108,7 +108,7 @@ fn main() {
         let (b0, p0) = points[0];
         let (b1, p1) = points[points.len() - 1];
         println!(
-            "{:<14} slope {:.1} bytes of peak memory per input byte — {what}",
+            "{:<15} slope {:.1} bytes of peak memory per input byte — {what}",
             "",
             (p1 - p0) / (b1 - b0)
         );

@@ -1399,6 +1399,8 @@ impl SignaturePlacement {
 /// # let cert = Certificate::from_pem(&std::fs::read(format!("{keys}rsa2048.crt"))?)?;
 /// let signer = Signer::new(key, cert);
 /// assert!(matches!(signer.sign_enveloped(r#"<a ID="x1"/>"#, "x1"), Err(SignError::EmptyElement)));
+/// // `<a></a>` has room for the signature before its end tag.
+/// assert!(signer.sign_enveloped(r#"<a ID="x1"></a>"#, "x1").is_ok());
 /// assert!(matches!(
 ///     signer.sign_enveloped(r#"<a ID="x1">t</a>"#, "x2"),
 ///     Err(SignError::Reference(DsigErrorKind::ReferenceNotFound(id))) if id == "x2"
@@ -1702,16 +1704,20 @@ impl Signer {
     }
 
     fn insertion_offset(&self, target: Element<'_>) -> Result<usize, SignError> {
-        let first = target.children().next().ok_or(SignError::EmptyElement)?;
+        // Where the first child starts, or (for `<x></x>`) where the end tag starts; `<x/>` has neither.
+        let first = match target.children().next() {
+            Some(n) => n.byte_offset(),
+            None => target.node().end_tag_offset().ok_or(SignError::EmptyElement)?,
+        };
         match &self.placement {
-            SignaturePlacement::FirstChild => Ok(first.byte_offset()),
+            SignaturePlacement::FirstChild => Ok(first),
             SignaturePlacement::After { namespace, local } => {
                 match target.child_elements().find(|e| e.is(namespace, local)) {
                     Some(e) => match e.node().next_sibling() {
                         Some(n) => Ok(n.byte_offset()),
                         None => target.node().end_tag_offset().ok_or(SignError::EmptyElement),
                     },
-                    None => Ok(first.byte_offset()),
+                    None => Ok(first),
                 }
             }
             SignaturePlacement::LastChild => target.node().end_tag_offset().ok_or(SignError::EmptyElement),

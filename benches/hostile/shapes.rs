@@ -26,7 +26,7 @@ const ISSUED: &str = "2030-01-01T12:00:00Z";
 pub const SIZES: [usize; 3] = [64 * 1024, 256 * 1024, 1024 * 1024];
 
 /// The shapes, by name, with what each one stresses.
-pub const SHAPES: [(&str, &str); 10] = [
+pub const SHAPES: [(&str, &str); 11] = [
     ("baseline", "ordinary attribute values (a large but honest response)"),
     ("ns_heavy", "elements with 200 xmlns declarations and 50 prefixed attributes each"),
     ("ns_deep", "120 nested levels, each declaring 200 prefixes; the innermost uses prefixes from all"),
@@ -36,7 +36,8 @@ pub const SHAPES: [(&str, &str); 10] = [
     ("deep_bomb", "one chain nested as deep as fits"),
     ("long_text", "one text node, with escapes, filling the message"),
     ("siblings", "many empty sibling elements"),
-    ("many_ids", "elements with unique ID attributes, and 64 decoy ds:Signature elements"),
+    ("many_ids", "empty elements with unique ID attributes"),
+    ("many_signatures", "decoy ds:Signature elements, each referencing its own ID'd element"),
 ];
 
 /// A replay cache that never remembers, so that validating the same accepted message again costs the
@@ -180,16 +181,12 @@ fn content(shape: &str, budget: usize) -> String {
             s.push_str("</t>");
         }
         "siblings" => fill(&mut s, budget, |_| "<e/>".to_string()),
-        "many_ids" => {
-            for i in 0..64 {
-                let _ = write!(
-                    s,
-                    r##"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:Reference URI="#_id{i}"/></ds:SignedInfo></ds:Signature>"##
-                );
-            }
-            let rest = budget.saturating_sub(s.len());
-            fill(&mut s, rest, |i| format!(r#"<e ID="_id{i}"/>"#));
-        }
+        "many_ids" => fill(&mut s, budget, |i| format!(r#"<e ID="_id{i}"/>"#)),
+        "many_signatures" => fill(&mut s, budget, |i| {
+            format!(
+                r##"<e ID="_id{i}">v</e><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:Reference URI="#_id{i}"><ds:DigestValue>AA==</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AA==</ds:SignatureValue></ds:Signature>"##
+            )
+        }),
         other => panic!("unknown shape {other}"),
     }
     s
