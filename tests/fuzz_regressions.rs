@@ -81,10 +81,10 @@ fn regressions_replay() {
             Err(e) => failures.push(e),
             Ok(outcome) => {
                 let expect = path.with_file_name(format!("{name}.expect"));
-                if let Ok(expected) = std::fs::read_to_string(&expect) {
-                    if outcome != expected.trim() {
-                        failures.push(format!("{name}: {outcome}, expected {}", expected.trim()));
-                    }
+                if let Ok(expected) = std::fs::read_to_string(&expect)
+                    && outcome != expected.trim()
+                {
+                    failures.push(format!("{name}: {outcome}, expected {}", expected.trim()));
                 }
             }
         }
