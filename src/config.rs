@@ -768,6 +768,29 @@ pub struct Endpoint {
     pub location: String,
 }
 
+/// An indexed endpoint from metadata, such as an IdP's `ArtifactResolutionService`: binding, location,
+/// `index` and `isDefault`.
+///
+/// ```
+/// let idp = samlguard::IdentityProvider::builder("https://idp.example.com/metadata")
+///     .artifact_resolution_service(1, "https://idp.example.com/artifact")
+///     .build();
+/// let ars = &idp.artifact_resolution_services()[0];
+/// assert_eq!((ars.index, ars.location.as_str()), (1, "https://idp.example.com/artifact"));
+/// assert_eq!(ars.binding, "urn:oasis:names:tc:SAML:2.0:bindings:SOAP");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexedEndpoint {
+    /// The binding URI (e.g. `urn:oasis:names:tc:SAML:2.0:bindings:SOAP`).
+    pub binding: String,
+    /// The URL.
+    pub location: String,
+    /// The endpoint's `index` (an artifact names its endpoint by this number).
+    pub index: u16,
+    /// `isDefault="true"`.
+    pub is_default: bool,
+}
+
 /// The identity provider: its entity ID and the certificates trusted to sign for it (several during a
 /// certificate rollover).
 ///
@@ -787,6 +810,7 @@ pub struct IdentityProvider {
     sso: Vec<Endpoint>,
     slo: Vec<Endpoint>,
     name_id_formats: Vec<String>,
+    artifact_services: Vec<IndexedEndpoint>,
 }
 
 /// Builds an [`IdentityProvider`].
@@ -868,6 +892,24 @@ impl IdentityProviderBuilder {
         self.idp.slo.push(Endpoint { binding: binding.into(), location: location.into() });
         self
     }
+    /// Adds an `ArtifactResolutionService` (SOAP binding) with its index, where `SAMLart` artifacts
+    /// are resolved (feature `artifact`).
+    ///
+    /// ```
+    /// let idp = samlguard::IdentityProvider::builder("https://idp.example.com/metadata")
+    ///     .artifact_resolution_service(0, "https://idp.example.com/ars")
+    ///     .build();
+    /// assert_eq!(idp.artifact_resolution_services()[0].location, "https://idp.example.com/ars");
+    /// ```
+    pub fn artifact_resolution_service(mut self, index: u16, location: impl Into<String>) -> Self {
+        self.idp.artifact_services.push(IndexedEndpoint {
+            binding: "urn:oasis:names:tc:SAML:2.0:bindings:SOAP".into(),
+            location: location.into(),
+            index,
+            is_default: false,
+        });
+        self
+    }
     /// The identity provider. One without certificates can be built, and every message validated
     /// against it gets code 4: the signature check is never skipped.
     ///
@@ -901,6 +943,7 @@ impl IdentityProvider {
                 sso: Vec::new(),
                 slo: Vec::new(),
                 name_id_formats: Vec::new(),
+                artifact_services: Vec::new(),
             },
         }
     }
@@ -985,6 +1028,17 @@ impl IdentityProvider {
         };
         idp.sso = endpoints("SingleSignOnService");
         idp.slo = endpoints("SingleLogoutService");
+        idp.artifact_services = idpsso
+            .children_named(MD_NS, "ArtifactResolutionService")
+            .filter_map(|e| {
+                Some(IndexedEndpoint {
+                    binding: e.attribute("Binding")?.to_string(),
+                    location: e.attribute("Location")?.to_string(),
+                    index: e.attribute("index")?.trim().parse().ok()?,
+                    is_default: matches!(e.attribute("isDefault").map(str::trim), Some("true" | "1")),
+                })
+            })
+            .collect();
         idp.name_id_formats =
             idpsso.children_named(MD_NS, "NameIDFormat").map(|e| e.text().trim().to_string()).collect();
         Ok(idp)
@@ -1119,6 +1173,22 @@ impl IdentityProvider {
     /// ```
     pub fn name_id_formats(&self) -> &[String] {
         &self.name_id_formats
+    }
+    /// The IdP's `ArtifactResolutionService` endpoints, with their indexes (from metadata, or
+    /// [`IdentityProviderBuilder::artifact_resolution_service`]).
+    ///
+    /// ```
+    /// let xml = r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp">
+    ///   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    ///     <md:ArtifactResolutionService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP"
+    ///       Location="https://idp/ars" index="3" isDefault="true"/>
+    ///   </md:IDPSSODescriptor></md:EntityDescriptor>"#;
+    /// let idp = samlguard::IdentityProvider::from_metadata(xml.as_bytes()).unwrap();
+    /// let ars = &idp.artifact_resolution_services()[0];
+    /// assert_eq!((ars.index, ars.is_default, ars.location.as_str()), (3, true, "https://idp/ars"));
+    /// ```
+    pub fn artifact_resolution_services(&self) -> &[IndexedEndpoint] {
+        &self.artifact_services
     }
 }
 

@@ -85,7 +85,12 @@
 //!
 //! # Feature flags
 //!
-//! - `cli` (default): the `samlguard` command-line tool. It enables `config` and `doctor`.
+//! - `cli` (default): the `samlguard` command-line tool. It enables `config`, `doctor` and `artifact`.
+//! - `artifact` (on with `cli`, off for the library alone): the HTTP-Artifact binding. A `SAMLart` is
+//!   resolved by a signed SOAP `ArtifactResolve` to the IdP's ArtifactResolutionService over HTTP(S)
+//!   (ureq with rustls and ring, no OpenSSL), only when [`ValidatorBuilder::artifact_resolution`] was
+//!   called (CLI: `--allow-network`); otherwise a `SAMLart` is code 12. Unreachable service → 11, a wrong
+//!   answer → 12, and the Response it carries is validated like a posted one.
 //! - `config` (default): `Config`, which loads the TOML configuration file the CLI reads
 //!   (`Config::from_file(path)?.validator()`).
 //! - `doctor` (default): the certificate doctor behind `samlguard cert check` (PKCS#12, encrypted
@@ -100,6 +105,8 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod accounts;
+#[cfg(feature = "artifact")]
+mod artifact;
 mod authn_request;
 mod binding;
 mod c14n;
@@ -124,6 +131,8 @@ mod xml;
 mod xmlenc;
 
 pub use accounts::{Account, AccountError, AccountPolicy, AccountStatus, AccountStore, InMemoryAccounts};
+#[cfg(feature = "artifact")]
+pub use artifact::{ARTIFACT_TYPE_CODE, encode_artifact};
 pub use authn_request::{AuthnContextComparison, AuthnRequestBuilder, NameIdPolicy, RequestedAuthnContext};
 pub use binding::{
     BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, Binding, BindingError, MAX_RELAY_STATE_BYTES, OutboundMessage,
@@ -132,8 +141,8 @@ pub use binding::{
 pub use c14n::{C14nAlgorithm, C14nError, NodeSet, Subtree, canonicalize};
 pub use cert::{CertError, Certificate, KeyError, PublicKey, SignatureScheme, SigningKey, load_certificates};
 pub use config::{
-    Endpoint, IdentityProvider, IdentityProviderBuilder, NAMEID_UNSPECIFIED, ServiceProvider,
-    ServiceProviderBuilder,
+    Endpoint, IdentityProvider, IdentityProviderBuilder, IndexedEndpoint, NAMEID_UNSPECIFIED,
+    ServiceProvider, ServiceProviderBuilder,
 };
 #[cfg(feature = "config")]
 pub use config_file::Config;

@@ -3,9 +3,11 @@
 //! This milestone has three commands: one that judges a login as the service provider would, and two
 //! for looking underneath a failing one:
 //!
-//! * `samlguard validate --config SP.toml [--now T] [--request-id ID]... [--method M] [--json] INPUT`
+//! * `samlguard validate --config SP.toml [--now T] [--request-id ID]... [--method M] [--json]
+//!   [--allow-network [--artifact-timeout SECONDS]] INPUT`
 //!   validates a SAML Response against the SP configuration file and prints the accepted login or the
-//!   SSO error code with what was found, what was expected and the likely fix;
+//!   SSO error code with what was found, what was expected and the likely fix (a `SAMLart` is resolved
+//!   at the IdP only with `--allow-network`);
 //! * `samlguard dsig verify --cert CERT... [--allow-sha1] [--json] FILE` checks the document's one XML
 //!   signature against the trusted certificates and says precisely why it fails;
 //! * `samlguard c14n [--mode M] [--id ID] [--prefixes "p q"] FILE` prints canonical XML, to compare with
@@ -118,6 +120,13 @@ pub(crate) struct ValidateArgs {
     /// {"ok": false, "code": N, "description": ..., "detail": ...}.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Resolve a SAMLart (HTTP-Artifact binding) by calling the IdP's ArtifactResolutionService.
+    /// Without it, no network access is made and a SAMLart is code 12.
+    #[arg(long)]
+    pub(crate) allow_network: bool,
+    /// How long artifact resolution may take, in seconds (with --allow-network).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = cli::validate::parse_timeout)]
+    pub(crate) artifact_timeout: f64,
     /// The response: raw XML, base64 of XML, or an urlencoded POST body with a SAMLResponse field
     /// (detected automatically); `-` for standard input.
     #[arg(value_name = "INPUT")]

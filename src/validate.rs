@@ -234,6 +234,8 @@ pub struct Validator {
     replay: Arc<dyn ReplayCache>,
     requests: Option<Arc<dyn RequestStore>>,
     accounts: Option<(Arc<dyn AccountStore>, AccountPolicy)>,
+    /// HTTP-Artifact resolution: the timeout, when network access is allowed.
+    artifact_timeout: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for Validator {
@@ -261,6 +263,7 @@ impl Validator {
                 replay: Arc::new(InMemoryReplayCache::default()),
                 requests: None,
                 accounts: None,
+                artifact_timeout: None,
             },
         }
     }
@@ -271,6 +274,12 @@ impl Validator {
     /// The identity provider.
     pub fn identity_provider(&self) -> &IdentityProvider {
         &self.idp
+    }
+    /// The same validator, resolving `SAMLart` artifacts over the network with this timeout (`Some`), or
+    /// not (`None`: a `SAMLart` is code 12). See [`ValidatorBuilder::artifact_resolution`].
+    pub fn with_artifact_resolution(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.artifact_timeout = timeout;
+        self
     }
 }
 
@@ -288,6 +297,14 @@ impl ValidatorBuilder {
     /// Runs account checks after the assertion is valid.
     pub fn accounts(mut self, store: Arc<dyn AccountStore>, policy: AccountPolicy) -> Self {
         self.v.accounts = Some((store, policy));
+        self
+    }
+    /// Resolves `SAMLart` (HTTP-Artifact binding) by sending a signed ArtifactResolve to the IdP's
+    /// ArtifactResolutionService, waiting at most `timeout` (feature `artifact`). Without this call the
+    /// validator makes no network access and a `SAMLart` is code 12. Unreachable service → 11; a wrong
+    /// answer → 12; the Response it carries is then validated like a posted one.
+    pub fn artifact_resolution(mut self, timeout: std::time::Duration) -> Self {
+        self.v.artifact_timeout = Some(timeout);
         self
     }
     /// The validator.
@@ -432,6 +449,9 @@ impl Validator {
         if let Some(wresult) = self.wsfed_wresult(&request.body)? {
             return self.validate_wsfed(&wresult, request);
         }
+        if let Some(art) = self.samlart_field(&request.body)? {
+            return self.validate_artifact(&art, request);
+        }
         let xml = self.decode_body(&request.body)?;
         let doc = Document::parse_with(&xml, self.sp.parse_options()).map_err(|e| {
             fail(
@@ -455,6 +475,85 @@ impl Validator {
         }
         let signed = self.check_signatures(&doc, &response, now)?;
         self.check_assertion(Some(&response), signed, request)
+    }
+
+    /// The `SAMLart` of an HTTP-Artifact form, or `None` when the body carries none. One SAMLart and no
+    /// SAMLResponse beside it (6 otherwise); an oversized body is left to decode_body (6).
+    fn samlart_field(&self, body: &Body) -> Result<Option<String>, SsoError> {
+        let Body::Form(f) = body else { return Ok(None) };
+        if f.len() > self.sp.max_response_bytes().saturating_mul(2).saturating_add(4096) {
+            return Ok(None);
+        }
+        let fields = form_fields(f);
+        let mut arts: Vec<String> =
+            fields.iter().filter(|(k, _)| k == "SAMLart").map(|(_, v)| v.clone()).collect();
+        if arts.is_empty() {
+            return Ok(None);
+        }
+        if arts.len() > 1 || fields.iter().any(|(k, _)| k == "SAMLResponse") {
+            return Err(fail(
+                ErrorCode::IncorrectPostData,
+                Detail::new(
+                    Stage::Transport,
+                    "the POST carries several SAMLart fields, or SAMLart beside SAMLResponse",
+                )
+                .fix("an IdP sends one artifact or one response; the message was mangled or crafted"),
+            ));
+        }
+        Ok(arts.pop())
+    }
+
+    /// HTTP-Artifact: resolves `SAMLart` (src/artifact.rs) and validates the Response it carries, which
+    /// the verified ArtifactResponse signature covers.
+    fn validate_artifact(&self, art: &str, request: &SsoRequest) -> Result<Login, SsoError> {
+        let off = |found: &str| {
+            fail(
+                ErrorCode::ArtifactResolutionFailed,
+                Detail::new(Stage::Artifact, found)
+                    .fix("enable artifact resolution (CLI: --allow-network; library: ValidatorBuilder::artifact_resolution), or configure the IdP to use the HTTP-POST binding"),
+            )
+        };
+        let Some(timeout) = self.artifact_timeout else {
+            return Err(off(
+                "the POST carries SAMLart (HTTP-Artifact binding) and network access is off: artifact resolution is not enabled",
+            ));
+        };
+        #[cfg(not(feature = "artifact"))]
+        {
+            let _ = (timeout, art, request);
+            Err(off(
+                "the POST carries SAMLart (HTTP-Artifact binding) and this build of samlguard cannot resolve artifacts (no `artifact` feature)",
+            ))
+        }
+        #[cfg(feature = "artifact")]
+        {
+            let now = request.now;
+            let resolved = crate::artifact::resolve(&self.sp, &self.idp, art, timeout, now)?;
+            let xml = resolved.response_xml;
+            let doc = Document::parse_with(&xml, self.sp.parse_options()).map_err(|e| {
+                fail(
+                    ErrorCode::ArtifactResolutionFailed,
+                    Detail::new(
+                        Stage::Artifact,
+                        format!("the Response inside the ArtifactResponse is not acceptable XML: {e}"),
+                    ),
+                )
+            })?;
+            let response = self.check_response(&doc, request)?;
+            let pre_verified = Some(resolved.certificate_index);
+            #[cfg(feature = "encryption")]
+            if let Some((plain, own)) = self.decrypt_encrypted_assertion(&xml, &response, now)? {
+                let response = UnverifiedResponse {
+                    root: plain.root_element(),
+                    id: response.id.clone(),
+                    in_response_to: response.in_response_to.clone(),
+                };
+                let signed = self.check_signatures_with(&plain, &response, now, own.or(pre_verified))?;
+                return self.check_assertion(Some(&response), signed, request);
+            }
+            let signed = self.check_signatures_with(&doc, &response, now, pre_verified)?;
+            self.check_assertion(Some(&response), signed, request)
+        }
     }
 
     fn decode_body(&self, body: &Body) -> Result<Vec<u8>, SsoError> {
@@ -481,13 +580,8 @@ impl Validator {
                         "raise max_response_bytes if legitimate",
                     ));
                 }
+                // A SAMLart (HTTP-Artifact binding) was taken by `samlart_field` before this point.
                 let fields = form_fields(f);
-                if fields.iter().any(|(k, _)| k == "SAMLart") {
-                    return Err(t(
-                        "the POST carries SAMLart (HTTP-Artifact binding), which this validator does not resolve".into(),
-                        "configure the IdP to use the HTTP-POST binding",
-                    ));
-                }
                 let mut found = fields.into_iter().filter(|(k, _)| k == "SAMLResponse");
                 let Some((_, v)) = found.next() else {
                     return Err(t(
@@ -855,7 +949,7 @@ impl Validator {
             // SPEC: a Success response with no assertion is 13, whether signed or not.
             return Err(self.assertion_count_error(root, 0));
         }
-        if sigs.is_empty() {
+        if sigs.is_empty() && pre_verified.is_none() {
             return Err(fail(
                 ErrorCode::AssertionUnsigned,
                 Detail::new(Stage::Signature, "the message carries no ds:Signature at all")

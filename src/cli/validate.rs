@@ -22,6 +22,14 @@ pub(crate) fn parse_now(value: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("not an RFC 3339 date-time such as 2030-01-01T12:00:30Z ({e})"))
 }
 
+/// Parses `--artifact-timeout`: a positive number of seconds.
+pub(crate) fn parse_timeout(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(s),
+        _ => Err("not a number of seconds between 0 and 3600, such as 10 or 0.5".into()),
+    }
+}
+
 /// Runs the command: prints the verdict (JSON or text) and gives the outcome.
 pub(crate) fn run(args: &ValidateArgs) -> Result<(), Failure> {
     let now = args.now.unwrap_or_else(Utc::now);
@@ -73,7 +81,8 @@ fn judge(args: &ValidateArgs, now: DateTime<Utc>) -> Result<Result<Login, SsoErr
     input.truncate(cap);
 
     let request = SsoRequest::detect(&args.method, &input, now).request_ids_from(args.request_ids.clone());
-    let outcome = config.validator().validate(&request);
+    let network = args.allow_network.then(|| std::time::Duration::from_secs_f64(args.artifact_timeout));
+    let outcome = config.validator().with_artifact_resolution(network).validate(&request);
     if !truncated {
         return Ok(outcome);
     }
