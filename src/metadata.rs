@@ -642,7 +642,9 @@ fn inspect_entity(
     let now = check.now;
     let entity_id = entity.attribute("entityID").map(str::trim).unwrap_or("").to_owned();
     let eid = Some(entity_id.as_str());
-    let idpsso = entity.child_named(MD_NS, "IDPSSODescriptor").expect("chosen entities have one");
+    // Entities are chosen for having an IDPSSODescriptor; should one not, its (absent) descriptor
+    // contributes nothing rather than panicking.
+    let idpsso = entity.child_named(MD_NS, "IDPSSODescriptor").unwrap_or(entity);
     let mut signing: Vec<CertificateStatus> = Vec::new();
     let mut encryption: Vec<CertificateStatus> = Vec::new();
     for kd in idpsso.children_named(MD_NS, "KeyDescriptor") {
