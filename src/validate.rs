@@ -744,6 +744,12 @@ impl Validator {
         Ok(UnverifiedResponse { root, id: id.to_string(), in_response_to })
     }
 
+    /// Whether `id` is one of the request's outstanding IDs, or is taken (once) from the request store.
+    fn take_outstanding(&self, id: &str, request: &SsoRequest) -> bool {
+        request.request_ids.iter().any(|r| r == id)
+            || self.requests.as_ref().is_some_and(|store| store.take(id, request.now).unwrap_or(false))
+    }
+
     fn check_in_response_to(&self, irt: Option<&str>, request: &SsoRequest) -> Result<(), SsoError> {
         let now = request.now;
         let store_outstanding = match &self.requests {
@@ -765,23 +771,13 @@ impl Validator {
                         "the login took too long or was replayed; start it again from the SP",
                     ));
                 }
-                if request.request_ids.iter().any(|r| r == v) {
+                if self.take_outstanding(v, request) {
                     return Ok(());
                 }
-                if let Some(store) = &self.requests
-                    && store.take(v, now).unwrap_or(false)
-                {
-                    return Ok(());
-                }
-                let expected = if request.request_ids.is_empty() {
-                    "an outstanding request ID".to_string()
-                } else {
-                    format!("one of {:?}", request.request_ids)
-                };
                 Err(fail(
                     ErrorCode::InResponseToMismatch,
                     Detail::new(Stage::Response, format!("the Response InResponseTo is {v:?}"))
-                        .expected(expected)
+                        .expected(expected_request_ids(request))
                         .fix("the response answers another (or an already used) request; start the login again from the SP"),
                 ))
             }
@@ -1599,6 +1595,15 @@ fn describe_value(v: Option<&str>) -> String {
     match v {
         Some(v) => format!("{v:?}"),
         None => "missing".to_string(),
+    }
+}
+
+/// What an InResponseTo should have named, for a detail.
+fn expected_request_ids(request: &SsoRequest) -> String {
+    if request.request_ids.is_empty() {
+        "an outstanding request ID".to_string()
+    } else {
+        format!("one of {:?}", request.request_ids)
     }
 }
 

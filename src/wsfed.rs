@@ -675,26 +675,16 @@ impl Validator {
         let now = request.now;
         let store_outstanding =
             self.requests.as_ref().is_some_and(|s| s.has_outstanding(now).unwrap_or(true));
-        if request.request_ids.iter().any(|r| r == v) {
-            return Ok(());
-        }
-        if let Some(store) = &self.requests
-            && store.take(v, now).unwrap_or(false)
-        {
+        if self.take_outstanding(v, request) {
             return Ok(());
         }
         if request.request_ids.is_empty() && !store_outstanding && self.sp.allow_idp_initiated() {
             return Ok(());
         }
-        let expected = if request.request_ids.is_empty() {
-            "an outstanding request ID".to_string()
-        } else {
-            format!("one of {:?}", request.request_ids)
-        };
         Err(fail(
             ErrorCode::InResponseToMismatch,
             Detail::new(Stage::Assertion, format!("the token's bearer SubjectConfirmationData answers request {v:?}"))
-                .expected(expected)
+                .expected(super::expected_request_ids(request))
                 .fix("the token was issued for another (or an already used) sign-in request; start the login again from the SP"),
         ))
     }
