@@ -781,7 +781,7 @@ fn ecdsa_fixed_to_der(signature: &[u8], field: usize) -> Option<Vec<u8>> {
 }
 
 /// Read one DER element: `(tag, contents, rest)`.
-fn der_read(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+pub(crate) fn der_read(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (&tag, rest) = input.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {

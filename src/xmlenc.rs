@@ -110,6 +110,7 @@ use aws_lc_rs::{aead, cipher, rsa};
 use base64::Engine as _;
 use zeroize::Zeroizing;
 
+use crate::cert::der_read;
 use crate::cert::{KeyError, PublicKey};
 use crate::config::SAML_NS;
 use crate::dsig::DSIG_NS;
@@ -440,23 +441,6 @@ fn rsa_public(pkcs1: &[u8]) -> Option<PublicKey> {
     let modulus = strip(n);
     let bits = modulus.first().map_or(0, |&b| (modulus.len() - 1) * 8 + (8 - b.leading_zeros() as usize));
     Some(PublicKey::Rsa { modulus, exponent: strip(e), bits })
-}
-
-/// One DER element: `(tag, contents, rest)`.
-fn der_read(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let (len_bytes, rest) = rest.split_at(n);
-        (len_bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)), rest)
-    };
-    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
 }
 
 /// One DER element from its tag and contents.
